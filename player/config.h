@@ -1,0 +1,63 @@
+/* config.h - the player's configuration: config file + command line.
+ *
+ * File format (see config/signage-player.conf for the commented example):
+ *   # comment            ; comment
+ *   key = value          value may be "double-quoted" (with \" and \\ escapes)
+ * One key per line, whitespace around key and value ignored, keys are
+ * case-sensitive, a key given twice: the last one wins (with a warning).
+ * Unknown keys and bad values are errors naming file, line and key:
+ *   "/etc/campus-signage/player.conf:12: key \"rotate\": must be 0, 90, 180 or 270 (got \"45\")"
+ * A file that cannot be read is an error naming the file and errno text.
+ *
+ * Precedence: built-in defaults < config file < command-line flags.
+ *
+ * Ownership: strings in player_config are owned by it; free with
+ * config_free().  config_init() sets every default.
+ */
+#ifndef SIGNAGE_CONFIG_H
+#define SIGNAGE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+typedef struct player_config {
+    /* content source */
+    char *content_dir;  /* "content" key / --content: a local deck folder; NULL = none */
+    char *server;       /* "server": content server base URL (used by the sync issue); NULL */
+    char *display_id;   /* "display": this screen's id; default: the host name */
+    /* screen */
+    int width, height;  /* "size" = WxH (e.g. 1920x1080) or "auto" (0x0 = native mode) */
+    int rotate;         /* "rotate" = 0|90|180|270 */
+    bool windowed;      /* "windowed" = yes|no|true|false|1|0 */
+    /* look */
+    char *font_regular; /* "font" fontconfig pattern, default "Noto Sans CJK SC" */
+    char *font_bold;    /* "font_bold", default "Noto Sans CJK SC:weight=bold" */
+    char *font_fallback;/* "font_fallback": comma-separated patterns, default "DejaVu Sans" */
+    char *timezone;     /* "timezone": used when the manifest has none; default "Asia/Shanghai" */
+    double default_duration; /* "slide_duration" seconds (1..86400), default 10; manifest wins */
+    double transition_time;  /* "transition_time" seconds (0..5), default 1.0 */
+    double ticker_speed;     /* "ticker_speed": px/s at 1080 lines (10..1000), default 120 */
+    double alert_duration;   /* "alert_duration": seconds each alert shows when several take turns (2..600), default 10 */
+    int64_t max_image_pixels;/* "max_image_megapixels" (1..500), default 50 -> 50e6 */
+    char *bundled_demo_dir;  /* not a key: where the demo deck lives (set by main) */
+} player_config;
+
+void config_init(player_config *c);
+void config_free(player_config *c);
+
+/* Reads `path` and applies its keys to *c.  Returns 0 if no errors were
+ * found (warnings allowed), -1 otherwise; every problem goes to `diags`. */
+int config_load_file(player_config *c, const char *path, diag_list *diags);
+
+/* Applies one key/value as if read from a file (used by tests and by the
+ * command line).  `where` names the origin in messages ("--rotate",
+ * "player.conf:12").  Returns 0 or -1 (problem added to diags). */
+int config_set(player_config *c, const char *key, const char *value, const char *where,
+               diag_list *diags);
+
+/* Parses "1920x1080" -> 1920, 1080; "auto" -> 0, 0.  Each side 64..16384. */
+int config_parse_size(const char *s, int *w, int *h);
+
+#endif
