@@ -13,6 +13,7 @@
 #ifndef SIGNAGE_TZ_H
 #define SIGNAGE_TZ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct tz_zone tz_zone;

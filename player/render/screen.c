@@ -1,1 +1,919 @@
-/* placeholder: being written */
+#include "render/screen.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "layout.h"
+#include "log.h"
+#include "render/compose.h"
+#include "render/prep.h"
+#include "schedule.h"
+#include "show.h"
+#include "tz.h"
+
+#define SLOTS 4               /* prev + cur + next, and one being replaced */
+#define FRAME_MS 16           /* pacing when the renderer has no vsync */
+#define SCREENSHOT_TIMEOUT_MS 60000
+
+typedef struct slot {
+    int index; /* -1 = free */
+    uint64_t gen;
+    SDL_Texture *tex;
+} slot;
+
+typedef struct ticker_tex {
+    SDL_Texture *label;
+    int label_w;
+    SDL_Texture **tiles;
+    int *tile_w;
+    size_t n;
+    int width;
+} ticker_tex;
+
+typedef struct app {
+    const screen_opts *o;
+    const player_config *cfg;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *shot;      /* screenshot target */
+    SDL_Texture *rot;       /* logical-size target when rotated */
+    int pw, ph, lw, lh;
+    bool vsync;
+    layout_screen lay;
+    bool laid_out;
+    deck *d;
+    prep *prep;
+    Uint32 wake;
+    uint64_t gen;
+    text_ctx clock_text;
+    bool clock_ok;
+
+    show sh;
+    show_view view;
+    show_slide_state *st;
+    uint64_t *req_gen; /* per slide: generation it was last requested in */
+    size_t n;
+    slot slots[SLOTS];
+
+    SDL_Texture *header;
+    uint64_t header_gen, header_req;
+    SDL_Texture *clock;
+    int64_t clock_key;
+
+    ticker_tex ticker;
+    uint64_t ticker_sig, ticker_have_sig, ticker_req_sig;
+    uint64_t ticker_req_gen;
+    size_t *ticker_on, n_ticker_on;
+    double ticker_t0;
+
+    size_t *alert_on, n_alert_on;
+    SDL_Texture *alert;
+    long alert_key, alert_req_key; /* index * 10000 + turn * 100 + turns */
+
+    SDL_Texture *idle;
+    uint64_t idle_gen, idle_req;
+    SDL_Texture *waiting;
+    uint64_t waiting_key, waiting_req_key;
+
+    char last_error[512];
+    double mono0;
+    int64_t last_eval;
+    bool dirty;
+} app;
+
+static double mono_now(void)
+{
+    return (double)SDL_GetTicks64() / 1000.0;
+}
+
+static int64_t wall_now(const app *a)
+{
+    if (a->o->has_at)
+        return a->o->at + (a->o->screenshot ? 0 : (int64_t)(mono_now() - a->mono0));
+    return (int64_t)time(NULL);
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static SDL_Texture *upload(app *a, SDL_Surface *s)
+{
+    if (!s)
+        return NULL;
+    SDL_Texture *t = SDL_CreateTextureFromSurface(a->ren, s);
+    if (!t)
+        log_msg(LOG_ERR, "cannot create a %dx%d texture: %s", s->w, s->h, SDL_GetError());
+    else
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    return t;
+}
+
+static void destroy(SDL_Texture **t)
+{
+    if (*t)
+        SDL_DestroyTexture(*t);
+    *t = NULL;
+}
+
+static void ticker_free(ticker_tex *t)
+{
+    destroy(&t->label);
+    for (size_t i = 0; i < t->n; i++)
+        SDL_DestroyTexture(t->tiles[i]);
+    free(t->tiles);
+    free(t->tile_w);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- what is on air ---------------------------------------------------- */
+
+static void set_error(app *a, const char *msg)
+{
+    snprintf(a->last_error, sizeof a->last_error, "%s", msg);
+}
+
+static int ensure_deck_arrays(app *a)
+{
+    size_t n = a->d ? a->d->m->n_slides : 0;
+    a->st = calloc(n ? n : 1, sizeof *a->st);
+    a->req_gen = calloc(n ? n : 1, sizeof *a->req_gen);
+    size_t nt = a->d ? a->d->m->n_ticker : 0, na = a->d ? a->d->m->n_alerts : 0;
+    a->ticker_on = calloc(nt ? nt : 1, sizeof *a->ticker_on);
+    a->alert_on = calloc(na ? na : 1, sizeof *a->alert_on);
+    a->n = n;
+    if (!a->st || !a->req_gen || !a->ticker_on || !a->alert_on)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        a->st[i].duration = a->d->m->slides[i].duration;
+        a->st[i].transition = a->d->m->slides[i].transition;
+    }
+    return 0;
+}
+
+/* Re-evaluates schedules; returns true when anything on air changed. */
+static bool evaluate(app *a, int64_t wall)
+{
+    if (!a->d)
+        return false;
+    const manifest *m = a->d->m;
+    bool changed = false;
+    for (size_t i = 0; i < a->n; i++) {
+        bool on = schedule_on_air(&m->slides[i].sched, wall, a->d->zone);
+        changed |= on != a->st[i].on_air;
+        a->st[i].on_air = on;
+    }
+    size_t k = 0;
+    uint64_t sig = 1469598103934665603ull;
+    for (size_t i = 0; i < m->n_ticker; i++)
+        if (schedule_on_air(&m->ticker[i].sched, wall, a->d->zone)) {
+            a->ticker_on[k++] = i;
+            sig = (sig ^ (i + 1)) * 1099511628211ull;
+        }
+    a->n_ticker_on = k;
+    a->ticker_sig = k ? sig : 0;
+    k = 0;
+    for (size_t i = 0; i < m->n_alerts; i++)
+        if (schedule_on_air(&m->alerts[i].sched, wall, a->d->zone))
+            a->alert_on[k++] = i;
+    changed |= k != a->n_alert_on;
+    a->n_alert_on = k;
+    if (!k && a->alert) {
+        /* Alert over: forget it, so the next one never flashes the old text. */
+        destroy(&a->alert);
+        a->alert_key = a->alert_req_key = -1;
+    }
+    return changed;
+}
+
+static bool waiting_mode(const app *a)
+{
+    if (!a->d || a->d->m->n_slides == 0)
+        return !a->d || (a->d->m->n_ticker == 0 && a->d->m->n_alerts == 0);
+    for (size_t i = 0; i < a->n; i++)
+        if (!a->st[i].failed)
+            return false;
+    return true; /* every slide failed: tell the technician why */
+}
+
+/* ---- layout and requests ----------------------------------------------- */
+
+static void relayout(app *a)
+{
+    bool has_header =
+        a->d && (a->d->m->title || a->d->m->subtitle || a->d->m->has_logo);
+    bool has_ticker = a->n_ticker_on > 0;
+    layout_screen lay;
+    layout_screen_compute(a->lw, a->lh, has_header, has_ticker, &lay);
+    if (a->laid_out && memcmp(&lay, &a->lay, sizeof lay) == 0)
+        return;
+    a->lay = lay;
+    a->laid_out = true;
+    /* Old textures stay on screen (scaled) until their replacements arrive:
+     * a new generation invalidates the requests, never the picture. */
+    a->gen++;
+    if (a->prep)
+        prep_drop_stale(a->prep, a->gen);
+    a->dirty = true;
+}
+
+static prep_job job_base(app *a, prep_kind kind)
+{
+    prep_job j = {.kind = kind, .d = deck_ref(a->d), .unit = a->lay.unit, .gen = a->gen};
+    return j;
+}
+
+static void request_slide(app *a, int i)
+{
+    if (i < 0 || (size_t)i >= a->n || a->st[i].failed || a->req_gen[i] == a->gen)
+        return;
+    for (size_t s = 0; s < SLOTS; s++)
+        if (a->slots[s].index == i && a->slots[s].gen == a->gen)
+            return;
+    prep_job j = job_base(a, PREP_SLIDE);
+    j.index = i;
+    j.w = a->lay.main.w;
+    j.h = a->lay.main.h;
+    prep_submit(a->prep, &j);
+    a->req_gen[i] = a->gen;
+}
+
+static int clock_width(const app *a)
+{
+    return a->lay.header.h * 4;
+}
+
+static long alert_key_of(const app *a, size_t *turn_out)
+{
+    size_t turn = show_alert_turn(a->n_alert_on, a->o->screenshot ? 0 : mono_now(),
+                                  a->cfg->alert_duration);
+    *turn_out = turn;
+    return (long)a->alert_on[turn] * 10000 + (long)turn * 100 + (long)a->n_alert_on;
+}
+
+static void request_all(app *a, int shot_slide)
+{
+    if (waiting_mode(a)) {
+        uint64_t key = hash_str(a->last_error) ^ ((uint64_t)a->lw << 32) ^ (uint64_t)a->lh;
+        if (a->waiting_req_key != key) {
+            prep_job j = {.kind = PREP_WAITING, .w = a->lw, .h = a->lh, .gen = a->gen};
+            const player_config *c = a->cfg;
+            j.info[0] = strdup(c->display_id ? c->display_id : "unknown");
+            j.info[2] = c->server ? strdup(c->server) : NULL;
+            j.info[3] = c->content_dir ? strdup(c->content_dir) : NULL;
+            j.info[4] = strdup(a->last_error);
+            j.info[5] = strdup(SIGNAGE_VERSION);
+            prep_submit(a->prep, &j);
+            a->waiting_req_key = key;
+        }
+        return;
+    }
+    if (a->lay.header.h && a->header_req != a->gen) {
+        prep_job j = job_base(a, PREP_HEADER);
+        j.w = a->lay.header.w;
+        j.h = a->lay.header.h;
+        j.clock_w = clock_width(a);
+        prep_submit(a->prep, &j);
+        a->header_req = a->gen;
+    }
+    if (a->n_ticker_on && (a->ticker_req_sig != a->ticker_sig || a->ticker_req_gen != a->gen)) {
+        prep_job j = job_base(a, PREP_TICKER);
+        j.h = a->lay.ticker.h;
+        j.items = malloc(a->n_ticker_on * sizeof *j.items);
+        if (j.items) {
+            memcpy(j.items, a->ticker_on, a->n_ticker_on * sizeof *j.items);
+            j.n_items = a->n_ticker_on;
+            prep_submit(a->prep, &j);
+            a->ticker_req_sig = a->ticker_sig;
+            a->ticker_req_gen = a->gen;
+        } else {
+            prep_job_clear(&j);
+        }
+    }
+    if (a->n_alert_on) {
+        size_t turn;
+        long key = alert_key_of(a, &turn);
+        if (a->alert_req_key != key) {
+            prep_job j = job_base(a, PREP_ALERT);
+            j.index = (int)a->alert_on[turn];
+            j.w = a->lw;
+            j.h = a->lh;
+            j.turn = (int)turn;
+            j.turns = (int)a->n_alert_on;
+            prep_submit(a->prep, &j);
+            a->alert_req_key = key;
+        }
+    }
+    if (a->idle_req != a->gen) {
+        prep_job j = job_base(a, PREP_IDLE);
+        j.w = a->lay.main.w;
+        j.h = a->lay.main.h;
+        prep_submit(a->prep, &j);
+        a->idle_req = a->gen;
+    }
+    if (shot_slide >= 0) {
+        request_slide(a, shot_slide);
+        return;
+    }
+    request_slide(a, a->view.cur);
+    request_slide(a, a->view.prev);
+    if (a->view.cur < 0) {
+        /* Nothing up yet: prepare the first candidate (and only that, so
+         * the first frame of content comes as fast as possible). */
+        request_slide(a, show_next_candidate(a->st, a->n, -1));
+    }
+    request_slide(a, a->view.want_next);
+}
+
+static bool slot_needed(const app *a, int index, int shot_slide)
+{
+    return index == a->view.cur || index == a->view.prev || index == a->view.want_next ||
+           index == shot_slide ||
+           (a->view.cur < 0 && index == show_next_candidate(a->st, a->n, -1));
+}
+
+static slot *slot_for(app *a, int index)
+{
+    for (size_t s = 0; s < SLOTS; s++)
+        if (a->slots[s].index == index)
+            return &a->slots[s];
+    return NULL;
+}
+
+static void release_unneeded(app *a, int shot_slide)
+{
+    for (size_t s = 0; s < SLOTS; s++) {
+        slot *sl = &a->slots[s];
+        if (sl->index >= 0 && !slot_needed(a, sl->index, shot_slide)) {
+            a->st[sl->index].ready = false;
+            a->req_gen[sl->index] = 0;
+            destroy(&sl->tex);
+            sl->index = -1;
+        }
+    }
+}
+
+static void take_result(app *a, prep_result *r, int shot_slide)
+{
+    if (r->warn[0])
+        log_msg(LOG_WARN, "%s", r->warn);
+    bool current = r->d == a->d && (r->gen == a->gen || r->kind == PREP_WAITING);
+    if (!current)
+        return;
+    if (r->err[0]) {
+        const char *what = r->kind == PREP_SLIDE ? "slide" : r->kind == PREP_ALERT ? "alert" : "screen";
+        char msg[700];
+        if (r->kind == PREP_SLIDE)
+            snprintf(msg, sizeof msg, "slide \"%s\" skipped: %s", a->d->m->slides[r->index].id,
+                     r->err);
+        else
+            snprintf(msg, sizeof msg, "%s not drawn: %s", what, r->err);
+        log_msg(LOG_ERR, "%s", msg);
+        set_error(a, msg);
+        if (r->kind == PREP_SLIDE)
+            a->st[r->index].failed = true;
+        a->dirty = true;
+        return;
+    }
+    switch (r->kind) {
+    case PREP_SLIDE: {
+        if (!slot_needed(a, r->index, shot_slide))
+            return;
+        slot *sl = slot_for(a, r->index);
+        if (!sl)
+            sl = slot_for(a, -1);
+        if (!sl)
+            return;
+        SDL_Texture *t = upload(a, r->surf);
+        if (!t) {
+            a->st[r->index].failed = true;
+            return;
+        }
+        destroy(&sl->tex);
+        sl->tex = t;
+        sl->index = r->index;
+        sl->gen = r->gen;
+        a->st[r->index].ready = true;
+        break;
+    }
+    case PREP_HEADER:
+        destroy(&a->header);
+        a->header = upload(a, r->surf);
+        break;
+    case PREP_TICKER: {
+        ticker_tex t = {0};
+        t.label = upload(a, r->surf);
+        SDL_QueryTexture(t.label, NULL, NULL, &t.label_w, NULL);
+        t.tiles = calloc(r->strip.n ? r->strip.n : 1, sizeof *t.tiles);
+        t.tile_w = calloc(r->strip.n ? r->strip.n : 1, sizeof *t.tile_w);
+        if (!t.tiles || !t.tile_w) {
+            ticker_free(&t);
+            return;
+        }
+        for (size_t i = 0; i < r->strip.n; i++) {
+            t.tiles[t.n] = upload(a, r->strip.tiles[i]);
+            if (!t.tiles[t.n])
+                continue;
+            t.tile_w[t.n] = r->strip.tiles[i]->w;
+            t.width += t.tile_w[t.n];
+            t.n++;
+        }
+        bool same_items = a->ticker_have_sig == a->ticker_req_sig;
+        ticker_free(&a->ticker);
+        a->ticker = t;
+        a->ticker_have_sig = a->ticker_req_sig;
+        /* New items start at the left; a re-layout keeps the motion going. */
+        if (!same_items)
+            a->ticker_t0 = mono_now();
+        break;
+    }
+    case PREP_ALERT:
+        destroy(&a->alert);
+        a->alert = upload(a, r->surf);
+        a->alert_key = a->alert_req_key;
+        break;
+    case PREP_IDLE:
+        destroy(&a->idle);
+        a->idle = upload(a, r->surf);
+        break;
+    case PREP_WAITING:
+        destroy(&a->waiting);
+        a->waiting = upload(a, r->surf);
+        a->waiting_key = a->waiting_req_key;
+        break;
+    }
+    a->dirty = true;
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+static void copy_rect(app *a, SDL_Texture *t, layout_rect r, Uint8 alpha)
+{
+    if (!t)
+        return;
+    SDL_SetTextureAlphaMod(t, alpha);
+    SDL_Rect dst = {r.x, r.y, r.w, r.h};
+    SDL_RenderCopy(a->ren, t, NULL, &dst);
+}
+
+static void fill_rect(app *a, layout_rect r, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(a->ren, c.r, c.g, c.b, 255);
+    SDL_Rect dst = {r.x, r.y, r.w, r.h};
+    SDL_RenderFillRect(a->ren, &dst);
+}
+
+static double ease(double t)
+{
+    return t * t * (3 - 2 * t); /* smoothstep: no jolt at either end */
+}
+
+static void update_clock(app *a, int64_t wall)
+{
+    if (!a->clock_ok || !a->lay.header.h)
+        return;
+    tz_local lt;
+    tz_to_local(a->d->zone, wall, &lt);
+    int64_t key = (wall + lt.utc_offset) / 60;
+    if (key == a->clock_key && a->clock)
+        return;
+    static const char *const WEEKDAYS[] = {"日", "一", "二", "三", "四", "五", "六"};
+    char t[16], date[64];
+    snprintf(t, sizeof t, "%02d:%02d", lt.hour, lt.min);
+    snprintf(date, sizeof date, "%d年%d月%d日 星期%s", lt.year, lt.mon, lt.mday,
+             WEEKDAYS[lt.wday % 7]);
+    SDL_Surface *s = compose_clock(&a->clock_text, t, date, clock_width(a), a->lay.header.h);
+    destroy(&a->clock);
+    a->clock = upload(a, s);
+    if (s)
+        SDL_FreeSurface(s);
+    a->clock_key = key;
+    a->dirty = true;
+}
+
+static void draw_ticker(app *a, double now)
+{
+    layout_rect r = a->lay.ticker;
+    if (!r.h)
+        return;
+    SDL_Color accent = compose_accent(a->d);
+    fill_rect(a, r, (SDL_Color){(Uint8)(accent.r * 62 / 100), (Uint8)(accent.g * 62 / 100),
+                                (Uint8)(accent.b * 62 / 100), 255});
+    ticker_tex *t = &a->ticker;
+    int lw = t->label ? t->label_w : 0;
+    layout_rect area = {r.x + lw, r.y, r.w - lw, r.h};
+    if (t->n && t->width > 0 && area.w > 0) {
+        double speed = a->cfg->ticker_speed * a->lay.unit / 1080.0;
+        double off = a->o->screenshot ? 0 : (now - a->ticker_t0) * speed;
+        double period = t->width;
+        /* Copies of the strip repeat every `period` px: seamless. */
+        double x0 = area.x - fmod(off, period);
+        SDL_Rect clip = {area.x, area.y, area.w, area.h};
+        SDL_RenderSetClipRect(a->ren, &clip);
+        for (double base = x0; base < area.x + area.w; base += period) {
+            int x = (int)lround(base);
+            for (size_t i = 0; i < t->n && x < area.x + area.w; i++) {
+                if (x + t->tile_w[i] > area.x)
+                    copy_rect(a, t->tiles[i], (layout_rect){x, area.y, t->tile_w[i], area.h},
+                              255);
+                x += t->tile_w[i];
+            }
+        }
+        SDL_RenderSetClipRect(a->ren, NULL);
+    }
+    if (t->label)
+        copy_rect(a, t->label, (layout_rect){r.x, r.y, lw, r.h}, 255);
+}
+
+static SDL_Texture *slide_tex(app *a, int index)
+{
+    slot *s = index >= 0 ? slot_for(a, index) : NULL;
+    return s ? s->tex : NULL;
+}
+
+static void draw_main(app *a)
+{
+    layout_rect m = a->lay.main;
+    SDL_Texture *cur = slide_tex(a, a->view.cur), *prev = slide_tex(a, a->view.prev);
+    if (!cur) {
+        if (a->idle)
+            copy_rect(a, a->idle, m, 255);
+        else
+            fill_rect(a, m, (SDL_Color){0xFA, 0xF7, 0xF2, 255});
+        return;
+    }
+    double p = ease(a->view.progress);
+    if (prev && p < 1.0) {
+        if (a->view.kind == TRANSITION_PUSH) {
+            int dx = (int)lround(p * m.w);
+            SDL_Rect clip = {m.x, m.y, m.w, m.h};
+            SDL_RenderSetClipRect(a->ren, &clip);
+            copy_rect(a, prev, (layout_rect){m.x - dx, m.y, m.w, m.h}, 255);
+            copy_rect(a, cur, (layout_rect){m.x + m.w - dx, m.y, m.w, m.h}, 255);
+            SDL_RenderSetClipRect(a->ren, NULL);
+            return;
+        }
+        /* Fade: the old slide stays opaque underneath, the new one rises
+         * over it, so no frame is ever darker than either slide. */
+        copy_rect(a, prev, m, 255);
+        copy_rect(a, cur, m, (Uint8)lround(p * 255));
+        return;
+    }
+    copy_rect(a, cur, m, 255);
+}
+
+static void draw_frame(app *a, double now)
+{
+    SDL_SetRenderTarget(a->ren, a->rot);
+    if (waiting_mode(a)) {
+        fill_rect(a, (layout_rect){0, 0, a->lw, a->lh}, (SDL_Color){0x1E, 0x2A, 0x38, 255});
+        copy_rect(a, a->waiting, (layout_rect){0, 0, a->lw, a->lh}, 255);
+    } else if (a->n_alert_on && a->alert) {
+        copy_rect(a, a->alert, (layout_rect){0, 0, a->lw, a->lh}, 255);
+    } else {
+        if (a->lay.header.h) {
+            if (a->header)
+                copy_rect(a, a->header, a->lay.header, 255);
+            else
+                fill_rect(a, a->lay.header, compose_accent(a->d));
+            int cw = clock_width(a);
+            copy_rect(a, a->clock,
+                      (layout_rect){a->lay.header.w - cw, a->lay.header.y, cw, a->lay.header.h},
+                      255);
+        }
+        draw_main(a);
+        draw_ticker(a, now);
+    }
+    if (a->rot) {
+        SDL_SetRenderTarget(a->ren, NULL);
+        SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
+        SDL_RenderClear(a->ren);
+        SDL_Rect dst = {(a->pw - a->lw) / 2, (a->ph - a->lh) / 2, a->lw, a->lh};
+        SDL_RenderCopyEx(a->ren, a->rot, NULL, &dst, a->cfg->rotate, NULL, SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(a->ren);
+}
+
+/* ---- set-up and the loop ----------------------------------------------- */
+
+static int create_output(app *a)
+{
+    const player_config *c = a->cfg;
+    if (a->o->screenshot) {
+        a->pw = c->width ? c->width : 1920;
+        a->ph = c->height ? c->height : 1080;
+        a->shot = SDL_CreateRGBSurfaceWithFormat(0, a->pw, a->ph, 32, SDL_PIXELFORMAT_ARGB8888);
+        a->ren = a->shot ? SDL_CreateSoftwareRenderer(a->shot) : NULL;
+        if (!a->ren) {
+            log_msg(LOG_ERR, "cannot create the screenshot renderer: %s", SDL_GetError());
+            return -1;
+        }
+    } else {
+        Uint32 flags = SDL_WINDOW_SHOWN;
+        int w = c->width, h = c->height;
+        if (c->windowed) {
+            flags |= SDL_WINDOW_RESIZABLE;
+            if (!w) {
+                w = 1280;
+                h = 720;
+            }
+        } else {
+            flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+            if (!w) {
+                w = 1920;
+                h = 1080;
+            }
+        }
+        a->win = SDL_CreateWindow("campus-signage", SDL_WINDOWPOS_CENTERED,
+                                  SDL_WINDOWPOS_CENTERED, w, h, flags);
+        if (!a->win) {
+            log_msg(LOG_ERR, "cannot open a window (SDL video driver \"%s\"): %s",
+                    SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none",
+                    SDL_GetError());
+            return -1;
+        }
+        if (!c->windowed)
+            SDL_ShowCursor(SDL_DISABLE);
+        /* vsync paces animation on every driver and avoids tearing (and the
+         * Pi 5 KMSDRM async page-flip garbage). */
+        a->ren = SDL_CreateRenderer(a->win, -1,
+                                    SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC |
+                                        SDL_RENDERER_TARGETTEXTURE);
+        if (!a->ren)
+            a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        if (!a->ren) {
+            log_msg(LOG_ERR, "cannot create a renderer: %s", SDL_GetError());
+            return -1;
+        }
+        SDL_RendererInfo info;
+        if (SDL_GetRendererInfo(a->ren, &info) == 0) {
+            a->vsync = info.flags & SDL_RENDERER_PRESENTVSYNC;
+            log_msg(LOG_INFO, "renderer %s%s, video driver %s", info.name,
+                    a->vsync ? " with vsync" : "", SDL_GetCurrentVideoDriver());
+        }
+        SDL_GetRendererOutputSize(a->ren, &a->pw, &a->ph);
+    }
+    return 0;
+}
+
+static int setup_rotation(app *a)
+{
+    destroy(&a->rot);
+    bool quarter = a->cfg->rotate == 90 || a->cfg->rotate == 270;
+    a->lw = quarter ? a->ph : a->pw;
+    a->lh = quarter ? a->pw : a->ph;
+    if (a->cfg->rotate == 0)
+        return 0;
+    a->rot = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, a->lw,
+                               a->lh);
+    if (!a->rot) {
+        log_msg(LOG_ERR, "cannot rotate: %s", SDL_GetError());
+        return -1;
+    }
+    return 0;
+}
+
+static int save_png_atomic(SDL_Surface *s, const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid());
+    if (IMG_SavePNG(s, tmp) != 0) {
+        log_msg(LOG_ERR, "cannot write %s: %s", path, IMG_GetError());
+        return -1;
+    }
+    /* fsync before rename: the PNG is either there whole or not at all. */
+    FILE *f = fopen(tmp, "rb");
+    if (f) {
+        fsync(fileno(f));
+        fclose(f);
+    }
+    if (rename(tmp, path) != 0) {
+        log_msg(LOG_ERR, "cannot write %s: rename failed", path);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static bool shot_complete(app *a, int shot_slide)
+{
+    if (waiting_mode(a))
+        return a->waiting && a->waiting_key == a->waiting_req_key;
+    if (a->lay.header.h && !a->header)
+        return false;
+    if (a->n_ticker_on && a->ticker_have_sig != a->ticker_sig)
+        return false;
+    if (a->n_alert_on && !a->alert)
+        return false;
+    if (shot_slide >= 0)
+        return a->st[shot_slide].ready || a->st[shot_slide].failed;
+    return a->idle != NULL;
+}
+
+static int run_screenshot(app *a)
+{
+    int shot = -1;
+    int64_t wall = wall_now(a);
+    evaluate(a, wall);
+    if (a->d && a->o->slide_id) {
+        shot = deck_find_slide(a->d, a->o->slide_id);
+        if (shot < 0) {
+            log_msg(LOG_ERR, "--slide: no slide with id \"%s\" in %s", a->o->slide_id,
+                    a->d->source);
+            return -1;
+        }
+        if (!a->st[shot].on_air)
+            log_msg(LOG_INFO, "slide \"%s\" is not on air at that time; shown as asked",
+                    a->o->slide_id);
+    } else if (a->d) {
+        shot = show_next_candidate(a->st, a->n, -1);
+    }
+    relayout(a);
+    update_clock(a, wall);
+    Uint64 deadline = SDL_GetTicks64() + SCREENSHOT_TIMEOUT_MS;
+    while (!shot_complete(a, shot)) {
+        request_all(a, shot);
+        prep_result r;
+        if (prep_poll(a->prep, &r, 100)) {
+            take_result(a, &r, shot);
+            prep_result_free(&r);
+        }
+        if (SDL_GetTicks64() > deadline) {
+            log_msg(LOG_ERR, "screenshot: content not ready after %d s", SCREENSHOT_TIMEOUT_MS / 1000);
+            return -1;
+        }
+    }
+    if (shot >= 0 && a->st[shot].failed && !waiting_mode(a)) {
+        log_msg(LOG_ERR, "slide \"%s\" cannot be shown: %s", a->d->m->slides[shot].id,
+                a->last_error);
+        return -1;
+    }
+    a->view = (show_view){.cur = shot, .prev = -1, .progress = 1.0, .want_next = -1};
+    draw_frame(a, 0);
+    return save_png_atomic(a->shot, a->o->screenshot);
+}
+
+static int run_live(app *a)
+{
+    show_init(&a->sh, a->cfg->transition_time);
+    a->mono0 = mono_now();
+    a->ticker_t0 = a->mono0;
+    a->last_eval = INT64_MIN;
+    bool quit = false, first_content = false;
+    Uint64 last_frame = 0;
+    while (!quit) {
+        double now = mono_now();
+        int64_t wall = wall_now(a);
+        if (wall != a->last_eval) {
+            if (evaluate(a, wall))
+                a->dirty = true;
+            a->last_eval = wall;
+        }
+        relayout(a);
+        update_clock(a, wall);
+        show_view before = a->view;
+        show_tick(&a->sh, now, a->st, a->n, &a->view);
+        if (before.cur != a->view.cur || before.prev != a->view.prev ||
+            before.progress != a->view.progress)
+            a->dirty = true;
+        request_all(a, -1);
+        release_unneeded(a, -1);
+
+        bool alert_up = a->n_alert_on && a->alert;
+        bool animating = !waiting_mode(a) && !alert_up &&
+                         (a->view.prev >= 0 || (a->lay.ticker.h && a->ticker.n));
+        if (a->dirty || animating) {
+            draw_frame(a, now);
+            a->dirty = false;
+            last_frame = SDL_GetTicks64();
+            if (!first_content && a->view.cur >= 0) {
+                first_content = true;
+                log_msg(LOG_INFO, "first content frame after %.0f ms",
+                        (mono_now() - a->mono0) * 1000);
+            }
+        }
+
+        /* Sleep until something changes: the next frame while animating,
+         * else the slide's end, the clock's minute, or a schedule check. */
+        double wait_s = 1.0;
+        if (animating) {
+            wait_s = a->vsync ? 0 : (FRAME_MS - (double)(SDL_GetTicks64() - last_frame)) / 1000.0;
+        } else if (a->view.next_event - now < wait_s) {
+            wait_s = a->view.next_event - now;
+        }
+        if (a->o->run_for > 0 && now - a->mono0 >= a->o->run_for)
+            break;
+        int wait_ms = wait_s <= 0 ? 0 : (int)ceil(wait_s * 1000);
+        SDL_Event ev;
+        int got = wait_ms > 0 ? SDL_WaitEventTimeout(&ev, wait_ms) : SDL_PollEvent(&ev);
+        while (got) {
+            if (ev.type == SDL_QUIT)
+                quit = true;
+            else if (ev.type == SDL_KEYDOWN &&
+                     (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q))
+                quit = true;
+            else if (ev.type == SDL_WINDOWEVENT &&
+                     (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                      ev.window.event == SDL_WINDOWEVENT_EXPOSED)) {
+                int pw, ph;
+                SDL_GetRendererOutputSize(a->ren, &pw, &ph);
+                if (pw != a->pw || ph != a->ph) {
+                    a->pw = pw;
+                    a->ph = ph;
+                    if (setup_rotation(a) != 0)
+                        return -1;
+                }
+                a->dirty = true;
+            }
+            got = SDL_PollEvent(&ev);
+        }
+        prep_result r;
+        while (prep_poll(a->prep, &r, 0)) {
+            take_result(a, &r, -1);
+            prep_result_free(&r);
+        }
+    }
+    return 0;
+}
+
+int screen_run(const screen_opts *opts, deck *d)
+{
+    app a;
+    memset(&a, 0, sizeof a);
+    a.o = opts;
+    a.cfg = opts->cfg;
+    a.d = d;
+    a.clock_key = -1;
+    for (size_t s = 0; s < SLOTS; s++)
+        a.slots[s].index = -1;
+    a.view = (show_view){.cur = -1, .prev = -1, .progress = 1, .want_next = -1};
+    if (opts->last_error)
+        set_error(&a, opts->last_error);
+    int rc = -1;
+    diag_list diags;
+    diag_init(&diags);
+
+    Uint32 sub = opts->screenshot ? SDL_INIT_EVENTS : SDL_INIT_VIDEO | SDL_INIT_EVENTS;
+    if (SDL_Init(sub) != 0) {
+        log_msg(LOG_ERR, "SDL: %s", SDL_GetError());
+        return -1;
+    }
+    if (TTF_Init() != 0) {
+        log_msg(LOG_ERR, "SDL_ttf: %s", TTF_GetError());
+        SDL_Quit();
+        return -1;
+    }
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
+    a.wake = SDL_RegisterEvents(1);
+    if (ensure_deck_arrays(&a) != 0 || create_output(&a) != 0 || setup_rotation(&a) != 0)
+        goto out;
+    const player_config *c = a.cfg;
+    if (prep_start(c->font_regular, c->font_bold, c->font_fallback, c->max_image_pixels, a.wake,
+                   &a.prep, &diags) != 0) {
+        log_diags(&diags);
+        goto out;
+    }
+    a.clock_ok = text_open(&a.clock_text, c->font_regular, c->font_bold, c->font_fallback,
+                           &diags) == 0;
+    log_diags(&diags);
+    rc = opts->screenshot ? run_screenshot(&a) : run_live(&a);
+out:
+    if (a.prep)
+        prep_stop(a.prep);
+    for (size_t s = 0; s < SLOTS; s++)
+        destroy(&a.slots[s].tex);
+    destroy(&a.header);
+    destroy(&a.clock);
+    destroy(&a.alert);
+    destroy(&a.idle);
+    destroy(&a.waiting);
+    destroy(&a.rot);
+    ticker_free(&a.ticker);
+    if (a.clock_ok)
+        text_close(&a.clock_text);
+    if (a.ren)
+        SDL_DestroyRenderer(a.ren);
+    if (a.shot)
+        SDL_FreeSurface(a.shot);
+    if (a.win)
+        SDL_DestroyWindow(a.win);
+    free(a.st);
+    free(a.req_gen);
+    free(a.ticker_on);
+    free(a.alert_on);
+    diag_free(&diags);
+    TTF_Quit();
+    SDL_Quit();
+    return rc;
+}

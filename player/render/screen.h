@@ -1,0 +1,35 @@
+/* screen.h - the render loop: window, textures, transitions, clock, ticker,
+ * alerts, and the headless --screenshot path.
+ *
+ * Data flows one way: deck -> schedule (what is on air) -> show (what is on
+ * screen) -> prep (surfaces, on the worker) -> textures here.  This thread
+ * never reads files or decodes: it waits on SDL events with a timeout that
+ * runs until the next thing that changes on screen (slide end, the clock's
+ * minute), and draws frames continuously only during a transition or while
+ * the ticker scrolls.
+ */
+#ifndef SIGNAGE_SCREEN_H
+#define SIGNAGE_SCREEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "deck.h"
+
+typedef struct screen_opts {
+    const player_config *cfg;
+    const char *screenshot; /* write one frame to this PNG and exit; NULL = live */
+    bool has_at;            /* clock fixed at `at` (screenshot) or starting there (live) */
+    int64_t at;
+    const char *slide_id;   /* screenshot: this slide, fully shown */
+    double run_for;         /* live: exit after this many seconds (0 = run forever) */
+    const char *last_error; /* shown on the waiting screen */
+} screen_opts;
+
+/* Runs until quit (or one frame for a screenshot).  `d` may be NULL (no
+ * content: the waiting screen); the reference stays the caller's.
+ * Returns 0, or -1 after logging why. */
+int screen_run(const screen_opts *opts, deck *d);
+
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs what campus-signage needs on Debian bookworm / Raspberry Pi OS.
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   ... plus what the tests use
+# Only missing packages are installed; uses sudo when not root.
+set -eu
+
+PKGS="build-essential cmake pkg-config
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcurl4-openssl-dev libjansson-dev
+  libqrencode-dev libfontconfig-dev libjpeg-dev libpng-dev libwebp-dev libsodium-dev
+  fonts-noto-cjk fonts-dejavu-core tzdata"
+TEST_PKGS="zbar-tools python3 valgrind"
+
+want="$PKGS"
+[ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"
+
+missing=""
+for p in $want; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+    SUDO="sudo"
+fi
+echo "install-deps: installing$missing"
+$SUDO apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing

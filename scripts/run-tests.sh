@@ -1,0 +1,10 @@
+#!/bin/sh
+# The README's second command: install dependencies, build with warnings as
+# errors, and run every test.  CI (.ci/run) calls exactly this.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNAGE_WERROR=ON >/dev/null
+cmake --build build-test -j"$(nproc)"
+cd build-test
+ctest --output-on-failure -j"$(nproc)" "$@"
