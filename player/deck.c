@@ -95,9 +95,27 @@ int deck_from_manifest(manifest *m, const char *dir, const char *cas_dir, const 
     return 0;
 }
 
+uint64_t deck_dir_signature(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    uint64_t h = 1469598103934665603ull;
+    uint64_t parts[] = {(uint64_t)st.st_ino, (uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec,
+                        (uint64_t)st.st_mtim.tv_nsec};
+    for (size_t i = 0; i < 4; i++)
+        h = (h ^ parts[i]) * 1099511628211ull;
+    return h ? h : 1;
+}
+
 int deck_load_dir(const char *dir, const char *default_tz, deck **out, diag_list *diags)
 {
     char path[4096], err[512];
+    /* Taken before reading: if the file changes in between, the next look
+     * sees a new signature and loads again. */
+    uint64_t sig = deck_dir_signature(dir);
     if (snprintf(path, sizeof path, "%s/manifest.json", dir) >= (int)sizeof path) {
         diag_add(diags, DIAG_ERROR, "%s: path too long", dir);
         return -1;
@@ -113,7 +131,10 @@ int deck_load_dir(const char *dir, const char *default_tz, deck **out, diag_list
     free(text);
     if (r != 0)
         return -1;
-    return deck_from_manifest(m, dir, NULL, path, default_tz, out, diags);
+    if (deck_from_manifest(m, dir, NULL, path, default_tz, out, diags) != 0)
+        return -1;
+    (*out)->sig = sig;
+    return 0;
 }
 
 deck *deck_ref(deck *d)

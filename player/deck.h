@@ -27,6 +27,7 @@ typedef struct deck {
     char *dir;       /* local folder, or NULL */
     char *cas_dir;   /* content-addressed store, or NULL */
     char *source;    /* manifest path/URL for messages */
+    uint64_t sig;    /* identity of the manifest file loaded (deck_dir_signature) */
     int refs;        /* atomic */
 } deck;
 
@@ -52,6 +53,10 @@ int deck_media_path(const deck *d, const manifest_media *media, char *out, size_
  * returns 0 and a malloc'ed buffer the caller frees.  On failure -1 and err. */
 int deck_read_media(const deck *d, const manifest_media *media, uint8_t **data, size_t *len,
                     char *err, size_t errlen);
+
+/* Identity of DIR/manifest.json (inode, size, mtime): changes whenever the
+ * file is rewritten or replaced; 0 when it does not exist. */
+uint64_t deck_dir_signature(const char *dir);
 
 /* Index of the slide with this id, or -1. */
 int deck_find_slide(const deck *d, const char *id);

@@ -181,10 +181,16 @@ static void print_diags(const diag_list *d)
 /* --check: everything a technician should know before walking away. */
 static int run_check(const player_config *cfg, deck *d, diag_list *diags)
 {
+    /* The primary fonts must exist as named: a fallback would draw every
+     * Chinese character as a box. */
+    const char *needed[] = {cfg->font_regular, cfg->font_bold};
+    for (size_t i = 0; i < 2; i++) {
+        fonts_face face;
+        if (fonts_resolve(needed[i], &face, diags) == 0)
+            fonts_face_clear(&face);
+    }
     fonts_chain chain;
     if (fonts_chain_load(cfg->font_regular, cfg->font_fallback, &chain, diags) == 0)
-        fonts_chain_free(&chain);
-    if (fonts_chain_load(cfg->font_bold, NULL, &chain, diags) == 0)
         fonts_chain_free(&chain);
     if (d)
         deck_check_media(d, cfg->max_image_pixels, diags);
@@ -271,6 +277,7 @@ int main(int argc, char **argv)
         .slide_id = c.slide,
         .run_for = c.run_for,
         .last_error = last_error,
+        .watch_dir = c.screenshot ? NULL : content,
     };
     rc = screen_run(&so, d) == 0 ? 0 : 1;
     if (rc == 0 && content && !d && c.screenshot)

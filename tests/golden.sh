@@ -14,7 +14,7 @@ mkdir -p "$WORK"
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 pass=0
 fail=0
-while IFS='|' read -r name args; do
+while IFS='|' read -r name args other rot; do
     case "$name" in ''|'#'*) continue ;; esac
     out="$WORK/$name.png"
     # shellcheck disable=SC2086 # args are word lists by design
@@ -24,7 +24,17 @@ while IFS='|' read -r name args; do
         fail=$((fail + 1))
         continue
     fi
-    golden="$SRC/tests/golden/$name.png"
+    golden="$SRC/tests/golden/${other:-$name}.png"
+    if [ -n "$other" ]; then
+        # a frame compared with another case's golden, turned by $rot degrees
+        if "$IMGDIFF" compare "$out" "$golden" --rotate "${rot:-0}" --mean 1.5 --pct 1.0 >"$WORK/$name.cmp"; then
+            pass=$((pass + 1))
+        else
+            echo "FAIL: $name: $(cat "$WORK/$name.cmp") (vs $other rotated $rot)" >&2
+            fail=$((fail + 1))
+        fi
+        continue
+    fi
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
         cp "$out" "$golden"
         echo "updated $golden"

@@ -70,6 +70,10 @@ has "rotate" "config error names the key"
 has "bad.conf:3" "unknown key names its line"
 expect 2 "bad config refuses to run" -- "$PLAYER" --config "$WORK/bad.conf" --content "$DECK" --screenshot "$WORK/x.png"
 
+printf 'font = "No Such Font 123"\n' >"$WORK/font.conf"
+expect 1 "--check missing primary font" -- "$PLAYER" --check --config "$WORK/font.conf" --content "$DECK"
+has "No Such Font 123" "missing font named"
+
 copy_deck syntax
 printf '{"schema": 1,\n  "slides": [\n    {"id": "a",, }\n' >"$WORK/syntax/manifest.json"
 expect 1 "--check malformed manifest" -- "$PLAYER" --check --content "$WORK/syntax"
@@ -77,7 +81,8 @@ has "manifest.json:3:" "syntax error names line"
 
 # a slide whose picture changed on disk, another with a wrong type, the rest fine
 copy_deck broken
-printf 'not a jpeg' >"$WORK/broken/photo.jpg"
+# same size, one byte changed: only the sha256 can tell
+python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=0xFF; open(p,"wb").write(b)' "$WORK/broken/photo.jpg"
 set_field "$WORK/broken" qr duration '"ten"'
 expect 1 "--check broken deck" -- "$PLAYER" --check --content "$WORK/broken"
 has '"photo"' "hash mismatch names the slide"
@@ -86,6 +91,10 @@ has '"qr"' "invalid field names the slide"
 has "duration" "invalid field names the field"
 expect 1 "screenshot of the bad slide fails" -- "$PLAYER" --content "$WORK/broken" --screenshot "$WORK/x.png" --slide photo --at $AT
 has "photo" "failed slide named"
+copy_deck short
+head -c 1000 "$DECK/photo.jpg" >"$WORK/short/photo.jpg"
+expect 1 "--check truncated picture" -- "$PLAYER" --check --content "$WORK/short"
+has "1000 bytes, manifest says" "truncated picture: size named"
 expect 0 "screenshot of a good slide in a broken deck" -- "$PLAYER" --content "$WORK/broken" --screenshot "$WORK/long.png" --slide long --at $AT
 
 # a picture whose header claims 30000x30000: refused from the header alone

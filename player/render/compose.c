@@ -227,15 +227,16 @@ static int draw_wrapped(text_ctx *t, SDL_Surface *dst, const char *text, int x, 
 }
 
 /* The QR card: white square with the code, label underneath.  Returns the
- * card height (0 when the link cannot be encoded). */
+ * card height, or qr_draw()'s negative code when it could not be drawn. */
 static int draw_qr_card(compose_ctx *c, SDL_Surface *dst, int x, int y, int side, const char *link,
                         SDL_Color label_color, bool label_shadow)
 {
-    int label_px = side / 9;
+    int label_px = side / 7;
     if (label_px < 14)
         label_px = 14;
-    if (qr_draw(dst, x, y, side, link) < 0)
-        return 0;
+    int r = qr_draw(dst, x, y, side, link);
+    if (r < 0)
+        return r;
     int lw = text_measure(&c->text, label_px, false, QR_LABEL, strlen(QR_LABEL));
     int ly = y + side + label_px / 3;
     if (label_shadow)
@@ -244,7 +245,15 @@ static int draw_qr_card(compose_ctx *c, SDL_Surface *dst, int x, int y, int side
     else
         text_draw(&c->text, dst, x + (side - lw) / 2, ly, label_px, false, label_color, QR_LABEL,
                   strlen(QR_LABEL));
-    return side + label_px * 3 / 2;
+    return side + label_px * 16 / 10;
+}
+
+static void qr_warn(int r, char *warn, size_t warnlen)
+{
+    if (r == -1)
+        snprintf(warn, warnlen, "link is too long for a QR code; shown without one");
+    else if (r == -2)
+        snprintf(warn, warnlen, "screen too small for a scannable QR code; shown without one");
 }
 
 static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const manifest_slide *s,
@@ -314,8 +323,7 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
     }
     if (s->link) {
         int qx = w - margin - qr_side, qy = h - margin - qr_side - qr_side / 6;
-        if (draw_qr_card(c, out, qx, qy, qr_side, s->link, WHITE, true) == 0)
-            snprintf(warn, warnlen, "link is too long for a QR code; shown without one");
+        qr_warn(draw_qr_card(c, out, qx, qy, qr_side, s->link, WHITE, true), warn, warnlen);
     }
     if (s->caption) {
         int cw = w - 2 * margin - (qr_side ? qr_side + margin : 0);
@@ -438,8 +446,8 @@ static SDL_Surface *compose_notice_slide(compose_ctx *c, const deck *d, const ma
     else if (n.at_floor && !*warn)
         snprintf(warn, warnlen, "text shrunk to the smallest readable size (%d px)", n.body_px);
     layout_notice_free(&n);
-    if (qr_side && draw_qr_card(c, out, qx, qy, qr_side, s->link, INK, false) == 0)
-        snprintf(warn, warnlen, "link is too long for a QR code; shown without one");
+    if (qr_side)
+        qr_warn(draw_qr_card(c, out, qx, qy, qr_side, s->link, INK, false), warn, warnlen);
     return out;
 }
 

@@ -190,8 +190,8 @@ int fonts_resolve(const char *pattern, fonts_face *out, diag_list *diags)
         diag_add(diags, DIAG_ERROR, "empty font name");
         return -1;
     }
-    /* FcInit is reference-free and idempotent; it loads the configuration the
-     * first time and is a cheap check afterwards. */
+    /* FcInit loads the configuration the first time and does nothing
+     * afterwards.  FcFini is never called: it asserts while objects live. */
     if (!FcInit()) {
         diag_add(diags, DIAG_ERROR, "font \"%s\": fontconfig failed to initialise", pattern);
         return -1;

@@ -30,6 +30,8 @@ void prep_job_clear(prep_job *job)
     free(job->items);
     for (size_t i = 0; i < 6; i++)
         free(job->info[i]);
+    free(job->dir);
+    free(job->tz);
     memset(job, 0, sizeof *job);
 }
 
@@ -39,11 +41,45 @@ void prep_result_free(prep_result *r)
         SDL_FreeSurface(r->surf);
     compose_strip_free(&r->strip);
     deck_unref(r->d);
+    deck_unref(r->loaded);
     memset(r, 0, sizeof *r);
+}
+
+/* A changed folder goes live only whole: parsed, and every file it names
+ * present with the right size and sha256 and a readable picture header.
+ * Until then the old deck keeps playing. */
+static void load_deck(prep *p, const prep_job *j, prep_result *r)
+{
+    r->sig = deck_dir_signature(j->dir);
+    if (r->sig == 0 || r->sig == j->sig)
+        return; /* missing (keep playing what we have) or unchanged */
+    diag_list diags;
+    diag_init(&diags);
+    deck *d = NULL;
+    if (deck_load_dir(j->dir, j->tz, &d, &diags) == 0 &&
+        deck_check_media(d, p->compose.max_pixels, &diags) == 0) {
+        r->loaded = d;
+    } else {
+        deck_unref(d);
+        for (size_t i = diags.n; i-- > 0;)
+            if (diags.items[i].level == DIAG_ERROR) {
+                snprintf(r->err, sizeof r->err, "new content not used: %s", diags.items[i].msg);
+                break;
+            }
+        if (!r->err[0])
+            snprintf(r->err, sizeof r->err, "new content not used: it could not be loaded");
+    }
+    diag_free(&diags);
 }
 
 static void run_job(prep *p, const prep_job *j, prep_result *r)
 {
+    if (j->kind == PREP_LOAD) {
+        r->kind = PREP_LOAD;
+        r->gen = j->gen;
+        load_deck(p, j, r);
+        return;
+    }
     r->kind = j->kind;
     r->d = deck_ref(j->d);
     r->index = j->index;
@@ -72,6 +108,8 @@ static void run_job(prep *p, const prep_job *j, prep_result *r)
     case PREP_IDLE:
         r->surf = compose_idle(c, j->d, j->w, j->h, j->unit);
         break;
+    case PREP_LOAD:
+        break;
     case PREP_WAITING: {
         char addrs[512];
         if (!j->info[1])
@@ -84,6 +122,7 @@ static void run_job(prep *p, const prep_job *j, prep_result *r)
     }
     if (!r->surf && !r->err[0])
         snprintf(r->err, sizeof r->err, "out of memory");
+
 }
 
 static int worker(void *arg)

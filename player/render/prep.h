@@ -29,6 +29,7 @@ typedef enum {
     PREP_ALERT,
     PREP_IDLE,
     PREP_WAITING,
+    PREP_LOAD, /* (re)load a content folder when its manifest changed */
 } prep_kind;
 
 typedef struct prep_job {
@@ -42,6 +43,9 @@ typedef struct prep_job {
     size_t n_items;
     char *info[6];    /* waiting: display, addresses(NULL = ask the system), server,
                          content, last error, version (malloc'ed, moved) */
+    char *dir;        /* load: the content folder (malloc'ed, moved) */
+    char *tz;         /* load: default timezone (malloc'ed, moved) */
+    uint64_t sig;     /* load: signature of the manifest last loaded (0 = none) */
     uint64_t gen;
 } prep_job;
 
@@ -53,6 +57,8 @@ typedef struct prep_result {
     uint64_t gen;
     SDL_Surface *surf;     /* slide / header / alert / idle / waiting; ticker label */
     compose_strip strip;   /* ticker */
+    deck *loaded;          /* load: a new, fully verified deck (NULL = unchanged or failed) */
+    uint64_t sig;          /* load: signature of the manifest looked at */
     char err[512];         /* non-empty: the job failed */
     char warn[512];        /* non-empty: a note to log */
 } prep_result;

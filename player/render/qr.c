@@ -13,7 +13,7 @@ int qr_draw(SDL_Surface *dst, int x, int y, int side, const char *text)
     int mod = side / modules;
     if (mod < 2) {
         QRcode_free(q);
-        return -1;
+        return -2;
     }
     int used = mod * modules;
     int ox = x + (side - used) / 2, oy = y + (side - used) / 2;

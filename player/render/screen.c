@@ -21,6 +21,8 @@
 #define SLOTS 4               /* prev + cur + next, and one being replaced */
 #define FRAME_MS 16           /* pacing when the renderer has no vsync */
 #define SCREENSHOT_TIMEOUT_MS 60000
+#define WATCH_INTERVAL 3.0    /* seconds between looks at the content folder */
+#define WATCH_RETRY 30.0      /* seconds before retrying a deck that failed to verify */
 
 typedef struct slot {
     int index; /* -1 = free */
@@ -59,6 +61,7 @@ typedef struct app {
     show_view view;
     show_slide_state *st;
     uint64_t *req_gen; /* per slide: generation it was last requested in */
+    bool *warned;      /* per slide: its preparation warning was logged */
     size_t n;
     slot slots[SLOTS];
 
@@ -82,9 +85,16 @@ typedef struct app {
     SDL_Texture *waiting;
     uint64_t waiting_key, waiting_req_key;
 
+    SDL_Texture *ghost; /* the old deck's slide, kept up until the new one is ready */
+    bool load_pending;
+    double next_watch;
+    uint64_t failed_sig;
+    double failed_at;
+
     char last_error[512];
     double mono0;
     int64_t last_eval;
+    unsigned long frames;
     bool dirty;
 } app;
 
@@ -141,7 +151,21 @@ static void ticker_free(ticker_tex *t)
 
 static void set_error(app *a, const char *msg)
 {
-    snprintf(a->last_error, sizeof a->last_error, "%s", msg);
+    snprintf(a->last_error, sizeof a->last_error, "%.500s", msg);
+}
+
+static void free_deck_arrays(app *a)
+{
+    free(a->st);
+    free(a->req_gen);
+    free(a->ticker_on);
+    free(a->alert_on);
+    free(a->warned);
+    a->warned = NULL;
+    a->st = NULL;
+    a->req_gen = NULL;
+    a->ticker_on = a->alert_on = NULL;
+    a->n = a->n_ticker_on = a->n_alert_on = 0;
 }
 
 static int ensure_deck_arrays(app *a)
@@ -149,11 +173,12 @@ static int ensure_deck_arrays(app *a)
     size_t n = a->d ? a->d->m->n_slides : 0;
     a->st = calloc(n ? n : 1, sizeof *a->st);
     a->req_gen = calloc(n ? n : 1, sizeof *a->req_gen);
+    a->warned = calloc(n ? n : 1, sizeof *a->warned);
     size_t nt = a->d ? a->d->m->n_ticker : 0, na = a->d ? a->d->m->n_alerts : 0;
     a->ticker_on = calloc(nt ? nt : 1, sizeof *a->ticker_on);
     a->alert_on = calloc(na ? na : 1, sizeof *a->alert_on);
     a->n = n;
-    if (!a->st || !a->req_gen || !a->ticker_on || !a->alert_on)
+    if (!a->st || !a->req_gen || !a->warned || !a->ticker_on || !a->alert_on)
         return -1;
     for (size_t i = 0; i < n; i++) {
         a->st[i].duration = a->d->m->slides[i].duration;
@@ -364,13 +389,111 @@ static void release_unneeded(app *a, int shot_slide)
     }
 }
 
+/* Puts a new deck on: slides are matched by id so the one on screen stays
+ * (its picture is redrawn for the new deck in the background); a slide that
+ * is gone stays up as a ghost until the next one is ready. */
+static void swap_deck(app *a, deck *nd)
+{
+    deck *od = a->d;
+    int ncur = -1, nprev = -1;
+    for (size_t s = 0; s < SLOTS; s++) {
+        slot *sl = &a->slots[s];
+        if (sl->index < 0)
+            continue;
+        int ni = deck_find_slide(nd, od->m->slides[sl->index].id);
+        if (sl->index == a->view.cur)
+            ncur = ni;
+        if (sl->index == a->view.prev)
+            nprev = ni;
+        if (ni < 0 && sl->index == a->view.cur) {
+            destroy(&a->ghost);
+            a->ghost = sl->tex; /* keep the picture on screen */
+            sl->tex = NULL;
+        } else if (ni < 0) {
+            destroy(&sl->tex);
+        }
+        sl->index = ni;
+    }
+    free_deck_arrays(a);
+    a->d = nd;
+    if (ensure_deck_arrays(a) != 0)
+        log_msg(LOG_ERR, "out of memory taking the new deck");
+    for (size_t s = 0; s < SLOTS; s++)
+        if (a->slots[s].index >= 0)
+            a->st[a->slots[s].index].ready = true;
+    show_remap(&a->sh, ncur, nprev);
+    a->view = (show_view){.cur = ncur, .prev = nprev, .progress = a->view.progress,
+                          .kind = a->view.kind, .want_next = -1};
+    /* Everything is redrawn for the new deck; old textures stay until then. */
+    a->gen++;
+    prep_drop_stale(a->prep, a->gen);
+    a->alert_req_key = -1;
+    a->waiting_req_key = 0;
+    a->ticker_req_sig = 0;
+    a->last_eval = INT64_MIN;
+    a->laid_out = false;
+    a->last_error[0] = '\0';
+    a->dirty = true;
+    log_msg(LOG_INFO, "new content: %s version \"%s\": %zu slides, %zu ticker items, %zu alerts",
+            nd->source, nd->m->version, nd->m->n_slides, nd->m->n_ticker, nd->m->n_alerts);
+    deck_unref(od);
+}
+
+static void take_load(app *a, prep_result *r)
+{
+    a->load_pending = false;
+    if (r->loaded) {
+        a->failed_sig = 0;
+        swap_deck(a, deck_ref(r->loaded));
+    } else if (r->err[0]) {
+        if (r->sig != a->failed_sig)
+            log_msg(LOG_ERR, "%s", r->err);
+        a->failed_sig = r->sig;
+        a->failed_at = mono_now();
+        set_error(a, r->err);
+        a->dirty = true;
+    }
+}
+
+static void watch_content(app *a, double now)
+{
+    if (!a->o->watch_dir || a->load_pending || now < a->next_watch)
+        return;
+    a->next_watch = now + WATCH_INTERVAL;
+    prep_job j = {.kind = PREP_LOAD, .gen = a->gen};
+    j.dir = strdup(a->o->watch_dir);
+    j.tz = strdup(a->cfg->timezone);
+    /* A folder that failed verification is retried now and then: files
+     * may still have been on their way when the manifest arrived. */
+    if (a->failed_sig)
+        j.sig = now - a->failed_at < WATCH_RETRY ? a->failed_sig : 0;
+    else
+        j.sig = a->d ? a->d->sig : 0;
+    if (!j.dir || !j.tz) {
+        prep_job_clear(&j);
+        return;
+    }
+    prep_submit(a->prep, &j);
+    a->load_pending = true;
+}
+
 static void take_result(app *a, prep_result *r, int shot_slide)
 {
-    if (r->warn[0])
-        log_msg(LOG_WARN, "%s", r->warn);
+    if (r->kind == PREP_LOAD) {
+        take_load(a, r);
+        return;
+    }
     bool current = r->d == a->d && (r->gen == a->gen || r->kind == PREP_WAITING);
     if (!current)
         return;
+    if (r->warn[0] && r->kind == PREP_SLIDE) {
+        /* Slides are prepared again every round: say it once per deck. */
+        if (!a->warned[r->index])
+            log_msg(LOG_WARN, "slide \"%s\": %s", a->d->m->slides[r->index].id, r->warn);
+        a->warned[r->index] = true;
+    } else if (r->warn[0]) {
+        log_msg(LOG_WARN, "%s", r->warn);
+    }
     if (r->err[0]) {
         const char *what = r->kind == PREP_SLIDE ? "slide" : r->kind == PREP_ALERT ? "alert" : "screen";
         char msg[700];
@@ -452,6 +575,8 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         a->waiting = upload(a, r->surf);
         a->waiting_key = a->waiting_req_key;
         break;
+    case PREP_LOAD:
+        break;
     }
     a->dirty = true;
 }
@@ -512,7 +637,8 @@ static void draw_ticker(app *a, double now)
                                 (Uint8)(accent.b * 62 / 100), 255});
     ticker_tex *t = &a->ticker;
     int lw = t->label ? t->label_w : 0;
-    layout_rect area = {r.x + lw, r.y, r.w - lw, r.h};
+    int pad = r.h / 2; /* breathing room between the label and the text */
+    layout_rect area = {r.x + lw + pad, r.y, r.w - lw - pad, r.h};
     if (t->n && t->width > 0 && area.w > 0) {
         double speed = a->cfg->ticker_speed * a->lay.unit / 1080.0;
         double off = a->o->screenshot ? 0 : (now - a->ticker_t0) * speed;
@@ -546,8 +672,12 @@ static void draw_main(app *a)
 {
     layout_rect m = a->lay.main;
     SDL_Texture *cur = slide_tex(a, a->view.cur), *prev = slide_tex(a, a->view.prev);
+    if (cur)
+        destroy(&a->ghost);
     if (!cur) {
-        if (a->idle)
+        if (a->ghost)
+            copy_rect(a, a->ghost, m, 255);
+        else if (a->idle)
             copy_rect(a, a->idle, m, 255);
         else
             fill_rect(a, m, (SDL_Color){0xFA, 0xF7, 0xF2, 255});
@@ -784,17 +914,21 @@ static int run_live(app *a)
         update_clock(a, wall);
         show_view before = a->view;
         show_tick(&a->sh, now, a->st, a->n, &a->view);
-        if (before.cur != a->view.cur || before.prev != a->view.prev ||
-            before.progress != a->view.progress)
-            a->dirty = true;
         request_all(a, -1);
         release_unneeded(a, -1);
+        watch_content(a, now);
 
-        bool alert_up = a->n_alert_on && a->alert;
-        bool animating = !waiting_mode(a) && !alert_up &&
-                         (a->view.prev >= 0 || (a->lay.ticker.h && a->ticker.n));
+        /* Under an alert or the waiting screen the slides go on cycling
+         * (so they resume in order) but cost no frames. */
+        bool slides_visible = !waiting_mode(a) && !(a->n_alert_on && a->alert);
+        if (slides_visible && (before.cur != a->view.cur || before.prev != a->view.prev ||
+                               before.progress != a->view.progress))
+            a->dirty = true;
+        bool animating =
+            slides_visible && (a->view.prev >= 0 || (a->lay.ticker.h && a->ticker.n));
         if (a->dirty || animating) {
             draw_frame(a, now);
+            a->frames++;
             a->dirty = false;
             last_frame = SDL_GetTicks64();
             if (!first_content && a->view.cur >= 0) {
@@ -808,9 +942,13 @@ static int run_live(app *a)
          * else the slide's end, the clock's minute, or a schedule check. */
         double wait_s = 1.0;
         if (animating) {
-            wait_s = a->vsync ? 0 : (FRAME_MS - (double)(SDL_GetTicks64() - last_frame)) / 1000.0;
+            /* Pace frames even when the renderer claims vsync: some drivers
+             * (dummy, some X servers) return at once.  Real vsync has
+             * already waited out the interval, so this adds nothing there. */
+            wait_s = (FRAME_MS - (double)(SDL_GetTicks64() - last_frame)) / 1000.0;
         } else if (a->view.next_event - now < wait_s) {
-            wait_s = a->view.next_event - now;
+            /* a hidden transition needs no frames: look again now and then */
+            wait_s = a->view.next_event > now ? a->view.next_event - now : 0.1;
         }
         if (a->o->run_for > 0 && now - a->mono0 >= a->o->run_for)
             break;
@@ -844,6 +982,7 @@ static int run_live(app *a)
             prep_result_free(&r);
         }
     }
+    log_msg(LOG_DEBUG, "%lu frames in %.1f s", a->frames, mono_now() - a->mono0);
     return 0;
 }
 
@@ -853,7 +992,7 @@ int screen_run(const screen_opts *opts, deck *d)
     memset(&a, 0, sizeof a);
     a.o = opts;
     a.cfg = opts->cfg;
-    a.d = d;
+    a.d = deck_ref(d);
     a.clock_key = -1;
     for (size_t s = 0; s < SLOTS; s++)
         a.slots[s].index = -1;
@@ -908,10 +1047,9 @@ out:
         SDL_FreeSurface(a.shot);
     if (a.win)
         SDL_DestroyWindow(a.win);
-    free(a.st);
-    free(a.req_gen);
-    free(a.ticker_on);
-    free(a.alert_on);
+    free_deck_arrays(&a);
+    destroy(&a.ghost);
+    deck_unref(a.d);
     diag_free(&diags);
     TTF_Quit();
     SDL_Quit();

@@ -25,10 +25,14 @@ typedef struct screen_opts {
     const char *slide_id;   /* screenshot: this slide, fully shown */
     double run_for;         /* live: exit after this many seconds (0 = run forever) */
     const char *last_error; /* shown on the waiting screen */
+    const char *watch_dir;  /* live: reload this content folder when it changes (NULL = no) */
 } screen_opts;
 
 /* Runs until quit (or one frame for a screenshot).  `d` may be NULL (no
- * content: the waiting screen); the reference stays the caller's.
+ * content: the waiting screen); the reference stays the caller's.  In live
+ * mode a changed `watch_dir` is reloaded and verified on the worker and
+ * swapped in between frames: what is on screen stays up until the new
+ * deck's slides are ready.
  * Returns 0, or -1 after logging why. */
 int screen_run(const screen_opts *opts, deck *d);
 
