@@ -65,6 +65,40 @@ static int title_px_for(int body_px)
     return body_px * 145 / 100;
 }
 
+/* A title on several lines reads best with lines of similar length, not a
+ * full line and a lone character: find the narrowest width that still gives
+ * the same number of lines and break there. */
+static int balance(const char *title, int box_w, measure_bind *b, lb_result *lines)
+{
+    if (lines->n_lines < 2 || lines->n_lines > 4)
+        return 0;
+    size_t want = lines->n_lines;
+    int lo = box_w / 2, hi = box_w;
+    while (hi - lo > 2) {
+        int mid = lo + (hi - lo) / 2;
+        lb_result r;
+        if (lb_break(title, strlen(title), mid, measure_at, b, &r) != 0)
+            return -1;
+        if (r.n_lines <= want && r.max_width <= mid)
+            hi = mid;
+        else
+            lo = mid;
+        lb_result_free(&r);
+    }
+    if (hi >= box_w)
+        return 0;
+    lb_result r;
+    if (lb_break(title, strlen(title), hi, measure_at, b, &r) != 0)
+        return -1;
+    if (r.n_lines == want) {
+        lb_result_free(lines);
+        *lines = r;
+    } else {
+        lb_result_free(&r);
+    }
+    return 0;
+}
+
 /* Lays out at one body size; returns the text block's height, or -1 (OOM). */
 static int layout_try(const char *title, const char *body, int box_w, int body_px,
                       layout_measure_fn measure, void *ctx, layout_notice *n)
@@ -79,7 +113,8 @@ static int layout_try(const char *title, const char *body, int box_w, int body_p
     int h = 0;
     if (title && *title) {
         measure_bind b = {measure, ctx, n->title_px, true};
-        if (lb_break(title, strlen(title), box_w, measure_at, &b, &n->title) != 0)
+        if (lb_break(title, strlen(title), box_w, measure_at, &b, &n->title) != 0 ||
+            balance(title, box_w, &b, &n->title) != 0)
             return -1;
         h += (int)n->title.n_lines * n->title_line_h;
     }

@@ -122,8 +122,29 @@ static void test_fit_notice(void)
     layout_notice_free(&n);
 }
 
+static void test_title_balance(void)
+{
+    layout_notice n;
+    /* 12 characters at 100 px in a box of 1100 px: 11 + 1 unbalanced, 6 + 6 balanced */
+    CHECK_INT(layout_fit_notice("一二三四五六七八九十百千", NULL, 1100, 2000, 69, 69, mono, NULL,
+                                &n),
+              0);
+    CHECK_INT(n.title_px, 100);
+    CHECK_INT(n.title.n_lines, 2);
+    if (n.title.n_lines == 2) {
+        CHECK_INT(n.title.lines[0].width, 600);
+        CHECK_INT(n.title.lines[1].width, 600);
+    }
+    layout_notice_free(&n);
+    /* a title on one line is left alone */
+    CHECK_INT(layout_fit_notice("一二三", NULL, 1100, 2000, 69, 69, mono, NULL, &n), 0);
+    CHECK_INT(n.title.n_lines, 1);
+    layout_notice_free(&n);
+}
+
 int main(void)
 {
+    test_title_balance();
     test_screen();
     test_fit_rect();
     test_fit_notice();

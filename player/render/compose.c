@@ -171,6 +171,13 @@ static int draw_lines(text_ctx *t, SDL_Surface *dst, const char *text, const lb_
     for (size_t i = 0; i < shown && i < lines->n_lines; i++) {
         const lb_line *l = &lines->lines[i];
         bool cut = i + 1 == shown && shown < lines->n_lines;
+        /* 行首挤压: a full-width opening mark carries half an em of blank
+         * before its glyph; at the start of a line that reads as an indent. */
+        uint32_t first = 0;
+        if (l->len)
+            utf8_decode(text + l->start, l->len, &first);
+        int squeeze = first >= 0x2000 && lb_is_no_end(first) ? px / 2 : 0;
+        int lx = x - squeeze;
         if (cut) {
             /* Make room for the ellipsis by dropping characters. */
             char buf[4096];
@@ -185,13 +192,13 @@ static int draw_lines(text_ctx *t, SDL_Surface *dst, const char *text, const lb_
             memcpy(buf + n, "…", strlen("…"));
             n += strlen("…");
             if (shadow)
-                text_draw_shadow(t, dst, x, y, px, bold, color, buf, n);
+                text_draw_shadow(t, dst, lx, y, px, bold, color, buf, n);
             else
-                text_draw(t, dst, x, y, px, bold, color, buf, n);
+                text_draw(t, dst, lx, y, px, bold, color, buf, n);
         } else if (shadow) {
-            text_draw_shadow(t, dst, x, y, px, bold, color, text + l->start, l->len);
+            text_draw_shadow(t, dst, lx, y, px, bold, color, text + l->start, l->len);
         } else {
-            text_draw(t, dst, x, y, px, bold, color, text + l->start, l->len);
+            text_draw(t, dst, lx, y, px, bold, color, text + l->start, l->len);
         }
         y += line_h;
     }
@@ -314,7 +321,7 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
     int margin = unit * 45 / 1000;
     int qr_side = s->link ? layout_qr_side(unit) * 3 / 4 : 0;
     int cap_px = unit * 42 / 1000;
-    int cap_line = cap_px * 150 / 100;
+    int cap_line = cap_px * 165 / 100; /* the fitter's body line height */
     if (s->caption || s->link) {
         int band = (s->caption ? cap_line * 2 + margin * 2 : 0);
         if (qr_side && band < qr_side + margin * 2)
