@@ -117,7 +117,14 @@ static int segment(const char *text, size_t len, units *us)
             if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
                 u.end++;
         } else if (is_space(cp)) {
-            u.kind = U_SPACE;
+            u.kind = U_SPACE; /* a run of spaces is one unit */
+            while (u.end < len) {
+                uint32_t next;
+                size_t m = utf8_decode(text + u.end, len - u.end, &next);
+                if (!is_space(next))
+                    break;
+                u.end += m;
+            }
         } else if (lb_is_cjk(cp)) {
             /* "……" and "——" are one unbreakable mark */
             if ((cp == 0x2026 || cp == 0x2014) && u.end < len) {
@@ -177,6 +184,15 @@ static void glue(units *us)
             if (prev->kind == U_WORD && (lb_is_no_start(u.first) || lb_is_no_end(prev->last))) {
                 prev->end = u.end;
                 prev->last = u.last;
+                continue;
+            }
+            /* "党 ，" or "（ 党": a stray space does not free the mark */
+            unit *pp = k > 1 ? &us->u[k - 2] : NULL;
+            if (prev->kind == U_SPACE && pp && pp->kind == U_WORD &&
+                (lb_is_no_start(u.first) || lb_is_no_end(pp->last))) {
+                pp->end = u.end;
+                pp->last = u.last;
+                k--;
                 continue;
             }
         }
@@ -271,11 +287,16 @@ int lb_break(const char *text, size_t len, int max_width, lb_measure_fn measure,
         ls_start = ls_end = u->start;
         width = 0;
         size_t p = u->start;
+        uint32_t prev_cp = 0;
         while (p < u->end) {
             uint32_t cp;
             size_t n = utf8_decode(text + p, u->end - p, &cp);
             int cw = clampw(measure(ctx, text + p, n));
-            if (ls_end > ls_start && width + cw > max_width) {
+            /* Even here the marks keep their rules: a closer hangs past the
+             * end of the line (悬挂), an opener stays with what follows. */
+            bool may_break = !lb_is_no_start(cp) && !lb_is_no_end(prev_cp);
+            prev_cp = cp;
+            if (ls_end > ls_start && width + cw > max_width && may_break) {
                 if (emit(&ls, ls_start, ls_end, width) != 0)
                     goto oom;
                 ls_start = p;
