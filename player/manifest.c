@@ -553,7 +553,9 @@ int manifest_parse(const char *text, size_t len, const char *source, manifest **
                  "%s:%d:%d: invalid UTF-8 (items holding it are dropped)", source, line, col);
     }
     json_error_t jerr;
-    json_t *root = json_loads(fixed, 0, &jerr);
+    /* JSON_ALLOW_NUL: a \u0000 inside one string drops that item (checked
+     * per field), not the whole document. */
+    json_t *root = json_loadb(fixed, strlen(fixed), JSON_ALLOW_NUL, &jerr);
     free(fixed);
     if (!root) {
         diag_add(diags, DIAG_ERROR, "%s:%d:%d: %s", source, jerr.line, jerr.column, jerr.text);
