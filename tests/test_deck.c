@@ -86,6 +86,7 @@ static void test_unsafe_urls(void)
         if (k && (k->m->n_slides == 0 || !k->m->slides[0].has_media)) {
             /* refused earlier, by the manifest parser: fine too */
             CHECK_INT(diag_count(&d, DIAG_ERROR) > 0, 1);
+            deck_unref(k);
         } else if (k) {
             char path[1024], err[512];
             CHECK_MSG(deck_media_path(k, &k->m->slides[0].media, path, sizeof path, err,

@@ -258,7 +258,7 @@ static void test_hostile(void)
     /* 1 MB of text: linear number of measure calls */
     size_t n = 1 << 20;
     char *big = malloc(n + 1);
-    for (size_t i = 0; i < n; i += 3)
+    for (size_t i = 0; i + 3 <= n; i += 3)
         memcpy(big + i, "党", 3);
     big[n - n % 3] = '\0';
     calls = 0;
