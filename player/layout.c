@@ -60,6 +60,13 @@ static int measure_at(void *ctx, const char *text, size_t len)
     return b->fn(b->ctx, b->px, b->bold, text, len);
 }
 
+int layout_break(const char *text, int max_w, int px, bool bold, layout_measure_fn measure,
+                 void *ctx, lb_result *out)
+{
+    measure_bind b = {measure, ctx, px, bold};
+    return lb_break(text, strlen(text), max_w, measure_at, &b, out);
+}
+
 static int title_px_for(int body_px)
 {
     return body_px * 145 / 100;

@@ -38,6 +38,11 @@ int layout_ticker_px(int unit);
 /* Measures text at a given pixel size and weight (see text.c). */
 typedef int (*layout_measure_fn)(void *ctx, int px, bool bold, const char *text, size_t len);
 
+/* Breaks text at one size and weight (linebreak.c with `measure` bound to
+ * px and bold).  Returns lb_break()'s result. */
+int layout_break(const char *text, int max_w, int px, bool bold, layout_measure_fn measure,
+                 void *ctx, lb_result *out);
+
 typedef struct layout_notice {
     int title_px, body_px;      /* chosen sizes */
     int title_line_h, body_line_h; /* baseline-to-baseline distance */

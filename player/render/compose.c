@@ -205,27 +205,15 @@ static int draw_lines(text_ctx *t, SDL_Surface *dst, const char *text, const lb_
     return y;
 }
 
-typedef struct fixed_measure {
-    text_ctx *t;
-    int px;
-    bool bold;
-} fixed_measure;
-
-static int measure_fixed(void *ctx, const char *s, size_t len)
-{
-    fixed_measure *m = ctx;
-    return text_measure(m->t, m->px, m->bold, s, len);
-}
-
 /* Lays out and draws a text at a fixed size within max_w, at most max_lines
  * (the last one ellipsised when cut).  Returns the y below the block. */
 static int draw_wrapped(text_ctx *t, SDL_Surface *dst, const char *text, int x, int y, int max_w,
                         int px, int line_h, bool bold, SDL_Color color, bool shadow,
                         size_t max_lines)
 {
-    fixed_measure m = {t, px, bold};
+    measure_ctx mc = {t};
     lb_result lines;
-    if (lb_break(text, strlen(text), max_w, measure_fixed, &m, &lines) != 0)
+    if (layout_break(text, max_w, px, bold, measure_cb, &mc, &lines) != 0)
         return y;
     size_t shown = lines.n_lines < max_lines ? lines.n_lines : max_lines;
     y = draw_lines(t, dst, text, &lines, shown, x, y, px, line_h, bold, color, shadow, max_w);
@@ -472,6 +460,23 @@ SDL_Surface *compose_slide(compose_ctx *c, const deck *d, size_t idx, int w, int
     return compose_notice_slide(c, d, s, w, h, unit, err, errlen, warn, warnlen);
 }
 
+/* The theme's logo, fitted into box; returns whether it was drawn (a
+ * missing or broken logo just leaves room, the header still works). */
+static bool draw_logo(compose_ctx *c, const deck *d, SDL_Surface *dst, layout_rect box)
+{
+    int lw, lh;
+    char err[512];
+    image_rgba logo;
+    if (!d->m->has_logo || picture_size(d, &d->m->logo, &lw, &lh, err, sizeof err) != 0)
+        return false;
+    layout_rect fit = layout_fit_rect(lw, lh, box, false);
+    if (load_picture(c, d, &d->m->logo, fit.w, fit.h, &logo, NULL, NULL, err, sizeof err) != 0)
+        return false;
+    blit_image(dst, &logo, fit.x, fit.y);
+    image_free(&logo);
+    return true;
+}
+
 /* Largest size <= px (down to min_px) at which one line of text fits in
  * max_w; the text is drawn ellipsised at min_px if it still does not fit. */
 static int fit_line_px(text_ctx *t, const char *s, bool bold, int px, int min_px, int max_w)
@@ -501,21 +506,8 @@ SDL_Surface *compose_header(compose_ctx *c, const deck *d, int w, int h, int uni
     fill(out, 0, h - rule, w, rule, GOLD);
     int pad = h * 16 / 100;
     int x = pad * 2;
-    if (d->m->has_logo) {
-        int side = h - 2 * pad - rule;
-        char lerr[512];
-        image_rgba logo;
-        int lw, lh;
-        if (picture_size(d, &d->m->logo, &lw, &lh, lerr, sizeof lerr) == 0) {
-            layout_rect fit = layout_fit_rect(lw, lh, (layout_rect){x, pad, side, side}, false);
-            if (load_picture(c, d, &d->m->logo, fit.w, fit.h, &logo, NULL, NULL, lerr,
-                             sizeof lerr) == 0) {
-                blit_image(out, &logo, fit.x, fit.y);
-                image_free(&logo);
-                x += side + pad;
-            }
-        }
-    }
+    if (draw_logo(c, d, out, (layout_rect){x, pad, h - 2 * pad - rule, h - 2 * pad - rule}))
+        x += h - 2 * pad - rule + pad;
     int avail = w - x - clock_w - pad;
     int tpx = layout_header_title_px(unit);
     int spx = tpx * 55 / 100;
@@ -709,22 +701,8 @@ SDL_Surface *compose_idle(compose_ctx *c, const deck *d, int w, int h, int unit)
     SDL_Color accent = compose_accent(d);
     fill(out, 0, 0, w, h, PAPER);
     int y = h * 38 / 100;
-    if (d->m->has_logo) {
-        int side = unit * 18 / 100;
-        char lerr[256];
-        image_rgba logo;
-        int lw, lh;
-        if (picture_size(d, &d->m->logo, &lw, &lh, lerr, sizeof lerr) == 0) {
-            layout_rect fit = layout_fit_rect(lw, lh, (layout_rect){(w - side) / 2,
-                                                                    y - side - unit / 30, side, side},
-                                              false);
-            if (load_picture(c, d, &d->m->logo, fit.w, fit.h, &logo, NULL, NULL, lerr,
-                             sizeof lerr) == 0) {
-                blit_image(out, &logo, fit.x, fit.y);
-                image_free(&logo);
-            }
-        }
-    }
+    int side = unit * 18 / 100;
+    draw_logo(c, d, out, (layout_rect){(w - side) / 2, y - side - unit / 30, side, side});
     const char *title = d->m->title ? d->m->title : (d->m->display_name ? d->m->display_name : "");
     int px = fit_line_px(&c->text, title, true, unit * 7 / 100, unit / 30, w * 85 / 100);
     int tw = text_measure(&c->text, px, true, title, strlen(title));
