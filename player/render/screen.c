@@ -583,11 +583,26 @@ static void take_result(app *a, prep_result *r, int shot_slide)
 
 /* ---- drawing ----------------------------------------------------------- */
 
+/* Slides, header, alerts are opaque: blending them costs a software
+ * renderer a read-modify-write of every pixel for nothing, so they are
+ * copied unblended unless a fade asks for alpha. */
 static void copy_rect(app *a, SDL_Texture *t, layout_rect r, Uint8 alpha)
 {
     if (!t)
         return;
+    SDL_SetTextureBlendMode(t, alpha < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
     SDL_SetTextureAlphaMod(t, alpha);
+    SDL_Rect dst = {r.x, r.y, r.w, r.h};
+    SDL_RenderCopy(a->ren, t, NULL, &dst);
+}
+
+/* Textures with transparent parts (clock, ticker text) drawn over others. */
+static void copy_over(app *a, SDL_Texture *t, layout_rect r)
+{
+    if (!t)
+        return;
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureAlphaMod(t, 255);
     SDL_Rect dst = {r.x, r.y, r.w, r.h};
     SDL_RenderCopy(a->ren, t, NULL, &dst);
 }
@@ -651,8 +666,7 @@ static void draw_ticker(app *a, double now)
             int x = (int)lround(base);
             for (size_t i = 0; i < t->n && x < area.x + area.w; i++) {
                 if (x + t->tile_w[i] > area.x)
-                    copy_rect(a, t->tiles[i], (layout_rect){x, area.y, t->tile_w[i], area.h},
-                              255);
+                    copy_over(a, t->tiles[i], (layout_rect){x, area.y, t->tile_w[i], area.h});
                 x += t->tile_w[i];
             }
         }
@@ -718,9 +732,8 @@ static void draw_frame(app *a, double now)
             else
                 fill_rect(a, a->lay.header, compose_accent(a->d));
             int cw = clock_width(a);
-            copy_rect(a, a->clock,
-                      (layout_rect){a->lay.header.w - cw, a->lay.header.y, cw, a->lay.header.h},
-                      255);
+            copy_over(a, a->clock,
+                      (layout_rect){a->lay.header.w - cw, a->lay.header.y, cw, a->lay.header.h});
         }
         draw_main(a);
         draw_ticker(a, now);
@@ -736,6 +749,19 @@ static void draw_frame(app *a, double now)
 }
 
 /* ---- set-up and the loop ----------------------------------------------- */
+
+/* Is this renderer OpenGL running on the CPU?  Asks the driver's name. */
+static bool gl_is_software(SDL_Renderer *ren)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(ren, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
+        return false;
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    get_string_fn get_string = (get_string_fn)SDL_GL_GetProcAddress("glGetString");
+    const char *name = get_string ? (const char *)get_string(0x1F01 /* GL_RENDERER */) : NULL;
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "Software Rasterizer") || strstr(name, "swrast"));
+}
 
 static int create_output(app *a)
 {
@@ -777,9 +803,21 @@ static int create_output(app *a)
             SDL_ShowCursor(SDL_DISABLE);
         /* vsync paces animation on every driver and avoids tearing (and the
          * Pi 5 KMSDRM async page-flip garbage). */
+        const char *forced = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+        if (forced && !strcmp(forced, "software"))
+            SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
         a->ren = SDL_CreateRenderer(a->win, -1,
                                     SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC |
                                         SDL_RENDERER_TARGETTEXTURE);
+        if (a->ren && gl_is_software(a->ren)) {
+            /* OpenGL on a CPU rasterizer (llvmpipe: Xvfb, VMs, no GPU driver)
+             * costs several times what SDL's own software renderer does;
+             * and the window framebuffer must not go through GL either. */
+            log_msg(LOG_INFO, "OpenGL is a software rasterizer here: using the software renderer");
+            SDL_DestroyRenderer(a->ren);
+            SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+            a->ren = NULL;
+        }
         if (!a->ren)
             a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
         if (!a->ren) {
