@@ -34,7 +34,7 @@ int layout_body_max(int unit)
 
 int layout_header_title_px(int unit)
 {
-    return (int)(unit * 0.036 + 0.5);
+    return (int)(unit * 0.04 + 0.5);
 }
 
 int layout_ticker_px(int unit)

@@ -20,5 +20,5 @@ window the demo's first slide was rendered to out/demo.png.  To see more:
   build/signage-player --screenshot out/portrait.png --size 1080x1920
   build/signage-player --screenshot out/alert.png --at 2026-12-05T09:30:00+08:00
 On a Raspberry Pi console without a desktop, run build/signage-player: SDL draws
-full screen through KMSDRM (see docs/ for the service setup).
+full screen through KMSDRM, no desktop needed.
 MSG

@@ -63,6 +63,10 @@ has "0 errors" "--check test deck"
 expect 0 "--check demo deck" -- "$PLAYER" --check --content "$SRC/content/demo"
 has "0 errors" "--check demo deck"
 
+# no config, no --content: the bundled demo deck
+expect 0 "--check with nothing configured" -- "$PLAYER" --check
+has "content/demo/manifest.json" "the demo deck is the default"
+
 printf 'size = 1920x1080\nrotate = 45\ncolour = red\n' >"$WORK/bad.conf"
 expect 1 "--check bad config" -- "$PLAYER" --check --config "$WORK/bad.conf" --content "$DECK"
 has "bad.conf:2" "config error names file:line"

@@ -510,7 +510,7 @@ SDL_Surface *compose_header(compose_ctx *c, const deck *d, int w, int h, int uni
         x += h - 2 * pad - rule + pad;
     int avail = w - x - clock_w - pad;
     int tpx = layout_header_title_px(unit);
-    int spx = tpx * 55 / 100;
+    int spx = tpx * 58 / 100;
     bool sub = d->m->subtitle != NULL;
     int block = sub ? tpx * 135 / 100 + spx * 13 / 10 : tpx * 135 / 100;
     int y = (h - rule - block) / 2;
@@ -774,7 +774,7 @@ SDL_Surface *compose_clock(text_ctx *t, const char *time_text, const char *date_
         return NULL;
     SDL_SetSurfaceBlendMode(out, SDL_BLENDMODE_BLEND);
     SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, 0, 0, 0, 0));
-    int tpx = h * 36 / 100, dpx = h * 17 / 100;
+    int tpx = h * 38 / 100, dpx = h * 20 / 100;
     int pad = h * 30 / 100;
     int block = tpx * 12 / 10 + dpx * 13 / 10;
     int y = (h - h / 22 - block) / 2;
