@@ -204,6 +204,121 @@ static int decode_jpeg(const uint8_t *d, size_t len, int want_w, int want_h, ima
     return 0;
 }
 
+/* Big PNGs, row by row: libpng cannot scale while decoding, and a 50 MP
+ * picture would need 200 MB at full size.  Rows are averaged into an output
+ * k times smaller (k whole, so the result stays >= the wanted size), so the
+ * memory is one source row plus the output.  Interlaced files (rows arrive in
+ * seven passes) take the full-size path. */
+typedef struct png_mem {
+    const uint8_t *data;
+    size_t len, pos;
+} png_mem;
+
+static void png_mem_read(png_structp png, png_bytep out, png_size_t n)
+{
+    png_mem *m = png_get_io_ptr(png);
+    if (n > m->len - m->pos)
+        png_error(png, "truncated");
+    memcpy(out, m->data + m->pos, n);
+    m->pos += n;
+}
+
+static void png_quiet(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+static void png_fail(png_structp png, png_const_charp msg)
+{
+    snprintf(png_get_error_ptr(png), 200, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+/* Returns 0 done, 1 not applicable (use the full-size path), -1 error. */
+static int decode_png_reduced(const uint8_t *d, size_t len, int k, image_rgba *out, char *err,
+                              size_t errlen)
+{
+    char msg[200] = "";
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, msg, png_fail, png_quiet);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    /* assigned after setjmp and freed after a longjmp: volatile */
+    uint8_t *volatile row = NULL;
+    uint64_t *volatile acc = NULL;
+    volatile int result = -1;
+    memset(out, 0, sizeof *out);
+    if (!info) {
+        snprintf(err, errlen, "out of memory");
+        png_destroy_read_struct(&png, NULL, NULL);
+        return -1;
+    }
+    png_mem m = {d, len, 0};
+    if (setjmp(png_jmpbuf(png))) {
+        snprintf(err, errlen, "corrupt PNG: %s", msg);
+        image_free(out);
+        goto done;
+    }
+    png_set_read_fn(png, &m, png_mem_read);
+    png_read_info(png, info);
+    if (png_get_interlace_type(png, info) != PNG_INTERLACE_NONE) {
+        result = 1;
+        goto done;
+    }
+    int color = png_get_color_type(png, info);
+    png_set_expand(png); /* palette, low-bit gray and tRNS to 8-bit channels + alpha */
+    png_set_strip_16(png);
+    if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA)
+        png_set_gray_to_rgb(png);
+    png_set_add_alpha(png, 0xff, PNG_FILLER_AFTER);
+    png_read_update_info(png, info);
+    int sw = (int)png_get_image_width(png, info), sh = (int)png_get_image_height(png, info);
+    if (png_get_rowbytes(png, info) != (size_t)sw * 4) {
+        result = 1;
+        goto done;
+    }
+    int ow = (sw + k - 1) / k, oh = (sh + k - 1) / k;
+    row = malloc((size_t)sw * 4);
+    acc = calloc((size_t)ow * 4, sizeof *acc);
+    if (!row || !acc || image_alloc(ow, oh, out) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
+    for (int y = 0; y < sh; y++) {
+        png_read_row(png, row, NULL);
+        for (int x = 0; x < sw; x++) {
+            const uint8_t *p = row + (size_t)x * 4;
+            uint64_t *q = acc + (size_t)(x / k) * 4;
+            /* premultiplied, so transparent pixels lend no colour */
+            q[0] += (uint64_t)p[0] * p[3];
+            q[1] += (uint64_t)p[1] * p[3];
+            q[2] += (uint64_t)p[2] * p[3];
+            q[3] += p[3];
+        }
+        if ((y + 1) % k == 0 || y + 1 == sh) {
+            int rows = y % k + 1;
+            uint8_t *o = out->pixels + (size_t)(y / k) * out->stride;
+            for (int ox = 0; ox < ow; ox++) {
+                uint64_t *q = acc + (size_t)ox * 4;
+                int cols = ox == ow - 1 ? sw - ox * k : k;
+                uint64_t n = (uint64_t)rows * (uint64_t)cols;
+                o[ox * 4 + 3] = (uint8_t)((q[3] + n / 2) / n);
+                if (q[3]) {
+                    o[ox * 4 + 0] = (uint8_t)((q[0] + q[3] / 2) / q[3]);
+                    o[ox * 4 + 1] = (uint8_t)((q[1] + q[3] / 2) / q[3]);
+                    o[ox * 4 + 2] = (uint8_t)((q[2] + q[3] / 2) / q[3]);
+                }
+            }
+            memset(acc, 0, (size_t)ow * 4 * sizeof *acc);
+        }
+    }
+    result = 0;
+done:
+    free(row);
+    free(acc);
+    png_destroy_read_struct(&png, &info, NULL);
+    return result;
+}
+
 static int decode_png(const uint8_t *d, size_t len, image_rgba *out, char *err, size_t errlen)
 {
     png_image p;
@@ -314,7 +429,17 @@ int image_decode(const uint8_t *data, size_t len, int want_w, int want_h, long l
     if (info.format == IMAGE_JPEG)
         r = decode_jpeg(data, len, want_w, want_h, out, err, errlen);
     else if (info.format == IMAGE_PNG)
-        r = decode_png(data, len, out, err, errlen);
+    {
+        /* whole reduction factor that keeps the result >= the wanted size */
+        int k = 1;
+        if (want_w > 0 && want_h > 0) {
+            int kx = info.width / want_w, ky = info.height / want_h;
+            k = kx < ky ? kx : ky;
+        }
+        r = k >= 2 ? decode_png_reduced(data, len, k, out, err, errlen) : 1;
+        if (r == 1)
+            r = decode_png(data, len, out, err, errlen);
+    }
     else
         r = decode_webp(data, len, want_w, want_h, &info, out, err, errlen);
     if (r == 0 && orient(out, info.orientation) != 0) {

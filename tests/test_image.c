@@ -289,9 +289,36 @@ static void test_resize(void)
     image_free(&src);
 }
 
+/* Big PNGs are averaged row by row into a picture k times smaller: same
+ * colours as decoding whole, much less memory. */
+static void test_png_reduced(void)
+{
+    size_t len;
+    uint8_t *p = make_png(2000, 1000, &len);
+    image_rgba img;
+    char err[256];
+    CHECK_INT(image_decode(p, len, 400, 200, IMAGE_DEFAULT_MAX_PIXELS, &img, err, sizeof err), 0);
+    CHECK_INT(img.width, 400); /* k = 5 */
+    CHECK_INT(img.height, 200);
+    CHECK(reddish(at(&img, 50, 100)) && bluish(at(&img, 350, 100)));
+    CHECK_INT(at(&img, 50, 100)[0], 220); /* exact average of a flat area */
+    CHECK_INT(at(&img, 50, 100)[3], 255);
+    image_free(&img);
+    /* not a whole factor: rounds down, never below the wanted size */
+    CHECK_INT(image_decode(p, len, 700, 300, IMAGE_DEFAULT_MAX_PIXELS, &img, err, sizeof err), 0);
+    CHECK(img.width >= 700 && img.height >= 300 && img.width < 2000);
+    image_free(&img);
+    /* truncated inside the pixel data: an error, no crash, no leak */
+    CHECK_INT(image_decode(p, len / 2, 400, 200, IMAGE_DEFAULT_MAX_PIXELS, &img, err, sizeof err),
+              -1);
+    CHECK(strstr(err, "PNG") != NULL);
+    free(p);
+}
+
 int main(void)
 {
     srand(42);
+    test_png_reduced();
     test_formats();
     test_scaled_jpeg();
     test_orientation();
