@@ -304,6 +304,7 @@ static int parse_slide(ctx *c, const json_t *v, manifest_slide *s)
             d = k;
         }
         s->duration = d;
+        s->duration_set = true;
     }
     s->transition = TRANSITION_FADE;
     const json_t *tr = json_object_get(v, "transition");

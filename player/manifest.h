@@ -59,6 +59,8 @@ typedef struct manifest_slide {
     char *id;
     slide_kind kind;
     double duration; /* seconds */
+    bool duration_set; /* false: absent, MANIFEST_DEFAULT_DURATION (or the player's
+                          configured slide_duration) applies */
     transition_kind transition;
     char *link;      /* NULL when absent: shown as a QR code */
     bool has_media;  /* image: always true; notice: optional picture */

@@ -175,5 +175,21 @@ expect 0 "live run" -- "$PLAYER" --content "$DECK" --windowed --size 640x360 --r
 has "first content frame" "live run shows content"
 lacks "error" "live run logs no error"
 
+# slide_duration applies to slides that name no duration
+copy_deck nodur
+python3 - "$WORK/nodur" <<'PY'
+import json, sys
+p = sys.argv[1] + "/manifest.json"
+m = json.load(open(p, encoding="utf-8"))
+for s in m["slides"]:
+    s.pop("duration", None)
+m["alerts"] = []
+json.dump(m, open(p, "w", encoding="utf-8"), ensure_ascii=False)
+PY
+printf 'slide_duration = 1\ntransition_time = 0.2\n' >"$WORK/fast.conf"
+expect 0 "slide_duration" -- env SIGNAGE_DEBUG=1 "$PLAYER" --config "$WORK/fast.conf" --content "$WORK/nodur" --windowed --size 640x360 --run-for 4.5
+n=$(grep -c "on screen" "$WORK/out")
+[ "$n" -ge 4 ] && ok || bad "slide_duration = 1: $n slide changes in 4.5 s, expected >= 4"
+
 echo "player_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

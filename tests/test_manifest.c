@@ -85,6 +85,8 @@ static void test_full(void)
     CHECK_INT(n->kind, SLIDE_NOTICE);
     CHECK_STR(n->body, "第一行\n第二行");
     CHECK(n->duration == MANIFEST_DEFAULT_DURATION);
+    CHECK(!n->duration_set);
+    CHECK(s->duration_set);
     CHECK_INT(n->transition, TRANSITION_CUT);
     CHECK(!n->has_media);
     CHECK_INT(m->n_ticker, 1);

@@ -181,7 +181,8 @@ static int ensure_deck_arrays(app *a)
     if (!a->st || !a->req_gen || !a->warned || !a->ticker_on || !a->alert_on)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        a->st[i].duration = a->d->m->slides[i].duration;
+        const manifest_slide *sl = &a->d->m->slides[i];
+        a->st[i].duration = sl->duration_set ? sl->duration : a->cfg->default_duration;
         a->st[i].transition = a->d->m->slides[i].transition;
     }
     return 0;
@@ -962,6 +963,8 @@ static int run_live(app *a)
         if (slides_visible && (before.cur != a->view.cur || before.prev != a->view.prev ||
                                before.progress != a->view.progress))
             a->dirty = true;
+        if (a->view.cur != before.cur && a->view.cur >= 0)
+            log_msg(LOG_DEBUG, "slide \"%s\" on screen", a->d->m->slides[a->view.cur].id);
         bool animating =
             slides_visible && (a->view.prev >= 0 || (a->lay.ticker.h && a->ticker.n));
         if (a->dirty || animating) {
