@@ -110,6 +110,10 @@ static void run_job(prep *p, const prep_job *j, prep_result *r)
         break;
     case PREP_LOAD:
         break;
+    case PREP_CLOCK:
+        r->sig = j->sig;
+        r->surf = compose_clock(&c->text, j->info[0], j->info[1], j->w, j->h);
+        break;
     case PREP_WAITING: {
         char addrs[512];
         if (!j->info[1])

@@ -29,7 +29,8 @@ typedef enum {
     PREP_ALERT,
     PREP_IDLE,
     PREP_WAITING,
-    PREP_LOAD, /* (re)load a content folder when its manifest changed */
+    PREP_LOAD,  /* (re)load a content folder when its manifest changed */
+    PREP_CLOCK, /* the header's clock for one minute (info[0] time, info[1] date, sig = minute) */
 } prep_kind;
 
 typedef struct prep_job {

@@ -54,8 +54,6 @@ typedef struct app {
     prep *prep;
     Uint32 wake;
     uint64_t gen;
-    text_ctx clock_text;
-    bool clock_ok;
 
     show sh;
     show_view view;
@@ -67,8 +65,9 @@ typedef struct app {
 
     SDL_Texture *header;
     uint64_t header_gen, header_req;
-    SDL_Texture *clock;
-    int64_t clock_key;
+    SDL_Texture *clock, *clock_next; /* this minute's clock, and the next one's */
+    int64_t clock_key, clock_next_key, clock_req_key;
+    uint64_t clock_gen;
 
     ticker_tex ticker;
     uint64_t ticker_sig, ticker_have_sig, ticker_req_sig;
@@ -291,7 +290,9 @@ static long alert_key_of(const app *a, size_t *turn_out)
 static void request_all(app *a, int shot_slide)
 {
     if (waiting_mode(a)) {
-        uint64_t key = hash_str(a->last_error) ^ ((uint64_t)a->lw << 32) ^ (uint64_t)a->lh;
+        /* Redrawn every 30 s too: the addresses change when DHCP answers. */
+        uint64_t key = hash_str(a->last_error) ^ ((uint64_t)a->lw << 32) ^ (uint64_t)a->lh ^
+                       (uint64_t)(mono_now() / 30) * 0x9E3779B97F4A7C15ull;
         if (a->waiting_req_key != key) {
             prep_job j = {.kind = PREP_WAITING, .w = a->lw, .h = a->lh, .gen = a->gen};
             const player_config *c = a->cfg;
@@ -578,6 +579,19 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         break;
     case PREP_LOAD:
         break;
+    case PREP_CLOCK: {
+        SDL_Texture *t = upload(a, r->surf);
+        if ((int64_t)r->sig == a->clock_key || !a->clock) {
+            destroy(&a->clock);
+            a->clock = t;
+            a->clock_key = (int64_t)r->sig;
+        } else {
+            destroy(&a->clock_next);
+            a->clock_next = t;
+            a->clock_next_key = (int64_t)r->sig;
+        }
+        break;
+    }
     }
     a->dirty = true;
 }
@@ -620,27 +634,54 @@ static double ease(double t)
     return t * t * (3 - 2 * t); /* smoothstep: no jolt at either end */
 }
 
-static void update_clock(app *a, int64_t wall)
+/* Minute number in the display's zone, and the texts for it. */
+static int64_t clock_texts(const app *a, int64_t wall, char *t, size_t tlen, char *date,
+                           size_t dlen)
 {
-    if (!a->clock_ok || !a->lay.header.h)
-        return;
+    static const char *const WEEKDAYS[] = {"日", "一", "二", "三", "四", "五", "六"};
     tz_local lt;
     tz_to_local(a->d->zone, wall, &lt);
-    int64_t key = (wall + lt.utc_offset) / 60;
-    if (key == a->clock_key && a->clock)
-        return;
-    static const char *const WEEKDAYS[] = {"日", "一", "二", "三", "四", "五", "六"};
+    snprintf(t, tlen, "%02d:%02d", lt.hour, lt.min);
+    snprintf(date, dlen, "%d年%d月%d日 星期%s", lt.year, lt.mon, lt.mday, WEEKDAYS[lt.wday % 7]);
+    int64_t local = wall + lt.utc_offset;
+    return local / 60 - (local % 60 < 0);
+}
+
+static void request_clock(app *a, int64_t wall)
+{
     char t[16], date[64];
-    snprintf(t, sizeof t, "%02d:%02d", lt.hour, lt.min);
-    snprintf(date, sizeof date, "%d年%d月%d日 星期%s", lt.year, lt.mon, lt.mday,
-             WEEKDAYS[lt.wday % 7]);
-    SDL_Surface *s = compose_clock(&a->clock_text, t, date, clock_width(a), a->lay.header.h);
-    destroy(&a->clock);
-    a->clock = upload(a, s);
-    if (s)
-        SDL_FreeSurface(s);
-    a->clock_key = key;
-    a->dirty = true;
+    int64_t key = clock_texts(a, wall, t, sizeof t, date, sizeof date);
+    if (a->clock_req_key == key && a->clock_gen == a->gen)
+        return;
+    prep_job j = {.kind = PREP_CLOCK, .w = clock_width(a), .h = a->lay.header.h, .gen = a->gen};
+    j.d = deck_ref(a->d);
+    j.sig = (uint64_t)key;
+    j.info[0] = strdup(t);
+    j.info[1] = strdup(date);
+    prep_submit(a->prep, &j);
+    a->clock_req_key = key;
+    a->clock_gen = a->gen;
+}
+
+/* The worker draws each minute's clock ahead of time (the render thread
+ * draws no text); at the turn of the minute the prepared one goes up. */
+static void update_clock(app *a, int64_t wall)
+{
+    if (!a->lay.header.h || !a->d)
+        return;
+    char t[16], date[64];
+    int64_t key = clock_texts(a, wall, t, sizeof t, date, sizeof date);
+    if (key != a->clock_key && a->clock_next && a->clock_next_key == key) {
+        destroy(&a->clock);
+        a->clock = a->clock_next;
+        a->clock_next = NULL;
+        a->clock_key = key;
+        a->dirty = true;
+    }
+    if (a->clock_key != key || a->clock_gen != a->gen)
+        request_clock(a, wall);
+    else if (!a->o->screenshot)
+        request_clock(a, wall - (wall % 60 + 60) % 60 + 60 + 1); /* the next minute's */
 }
 
 static void draw_ticker(app *a, double now)
@@ -879,7 +920,7 @@ static bool shot_complete(app *a, int shot_slide)
 {
     if (waiting_mode(a))
         return a->waiting && a->waiting_key == a->waiting_req_key;
-    if (a->lay.header.h && !a->header)
+    if (a->lay.header.h && (!a->header || !a->clock))
         return false;
     if (a->n_ticker_on && a->ticker_have_sig != a->ticker_sig)
         return false;
@@ -1034,7 +1075,7 @@ int screen_run(const screen_opts *opts, deck *d)
     a.o = opts;
     a.cfg = opts->cfg;
     a.d = deck_ref(d);
-    a.clock_key = -1;
+    a.clock_key = a.clock_next_key = a.clock_req_key = INT64_MIN;
     for (size_t s = 0; s < SLOTS; s++)
         a.slots[s].index = -1;
     a.view = (show_view){.cur = -1, .prev = -1, .progress = 1, .want_next = -1};
@@ -1064,8 +1105,6 @@ int screen_run(const screen_opts *opts, deck *d)
         log_diags(&diags);
         goto out;
     }
-    a.clock_ok = text_open(&a.clock_text, c->font_regular, c->font_bold, c->font_fallback,
-                           &diags) == 0;
     log_diags(&diags);
     rc = opts->screenshot ? run_screenshot(&a) : run_live(&a);
 out:
@@ -1075,13 +1114,12 @@ out:
         destroy(&a.slots[s].tex);
     destroy(&a.header);
     destroy(&a.clock);
+    destroy(&a.clock_next);
     destroy(&a.alert);
     destroy(&a.idle);
     destroy(&a.waiting);
     destroy(&a.rot);
     ticker_free(&a.ticker);
-    if (a.clock_ok)
-        text_close(&a.clock_text);
     if (a.ren)
         SDL_DestroyRenderer(a.ren);
     if (a.shot)
