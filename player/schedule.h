@@ -7,7 +7,10 @@
  *   "hours": [{"from":"08:00","to":"18:00"}, ...] - local time ranges,
  *            from <= t < to; "to" may be "24:00"; a range with to < from
  *            crosses midnight (22:00-06:00) and belongs to the day it starts
- *            on, so days=["fri"] + 22:00-02:00 is on air Saturday 01:00.
+ *            on, so days=["fri"] + 22:00-02:00 is on air Saturday 01:00;
+ *            from == to is an empty range (never on air): all day is
+ *            00:00-24:00.  Hours compare the local wall clock, so on a DST
+ *            day a range may be shorter or longer, or skipped, in real time.
  * Absent parts mean "always".  Every part must hold for the item to be on air.
  */
 #ifndef SIGNAGE_SCHEDULE_H
@@ -48,7 +51,9 @@ int schedule_parse_clock(const char *hhmm, int allow_2400, int *minutes); /* "08
 
 /* The next instant after `utc` (at most `horizon` seconds later) at which
  * schedule_on_air() may change value; used by the player to sleep until the
- * set on air changes.  Returns utc + horizon when nothing changes before. */
+ * set on air changes.  Returns utc + horizon when nothing changes before.
+ * Normally the exact instant of the change; it may return earlier (never
+ * later) in pathological cases, so callers just evaluate again then. */
 int64_t schedule_next_change(const schedule *s, int64_t utc, const tz_zone *zone, int64_t horizon);
 
 #endif
