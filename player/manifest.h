@@ -29,6 +29,7 @@
 
 #define MANIFEST_SCHEMA 1
 #define MANIFEST_MAX_BYTES (16u << 20) /* whole document */
+#define MANIFEST_MAX_VALUES 250000     /* JSON values in the document (memory of the tree) */
 #define MANIFEST_MAX_SLIDES 1000
 #define MANIFEST_MAX_TICKER 200
 #define MANIFEST_MAX_ALERTS 50

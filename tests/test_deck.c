@@ -119,7 +119,8 @@ static void test_cas_and_errors(void)
     CHECK_INT(deck_load_dir("/nonexistent/deck", "UTC", &k, &d), -1);
     CHECK(d.n >= 1 && strstr(d.items[d.n - 1].msg, "/nonexistent/deck/manifest.json"));
     /* an unknown timezone falls back with a warning */
-    write_file("manifest.json", "{\"schema\":1,\"display\":{\"timezone\":\"Mars/Olympus\"}}", 52);
+    const char *mars = "{\"schema\":1,\"display\":{\"timezone\":\"Mars/Olympus\"}}";
+    write_file("manifest.json", mars, strlen(mars));
     CHECK_INT(deck_load_dir(dir, "Asia/Shanghai", &k, &d), 0);
     bool warned = false;
     for (size_t i = 0; i < d.n; i++)
