@@ -40,7 +40,9 @@ typedef struct lb_result {
 
 /* Breaks text[0..len) into lines no wider than max_width (except a single
  * character wider than the line, which gets a line of its own).  Returns 0 and
- * fills *out, or -1 on allocation failure.  Empty text yields zero lines.
+ * fills *out, or -1 on allocation failure (or a NULL measure/out, or NULL text
+ * with len > 0).  Empty text yields zero lines.  With max_width <= 0 every
+ * unbreakable unit gets a line of its own, whole.
  * The measuring function is called on unbreakable units (and single
  * characters when a unit must be split), not on every prefix, so the cost is
  * linear in the text length. */

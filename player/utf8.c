@@ -1,3 +1,5 @@
+/* utf8.c - strict UTF-8 (RFC 3629): one bad byte at a time becomes U+FFFD, so a
+ * damaged sequence never swallows the valid character after it. */
 #include "utf8.h"
 
 #include <stdlib.h>
@@ -6,6 +8,10 @@
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
+    if (len == 0) { /* outside the contract; never read past the buffer */
+        *cp = UTF8_REPLACEMENT;
+        return 0;
+    }
     unsigned char c = u[0];
     if (c < 0x80) {
         *cp = c;
