@@ -1,5 +1,6 @@
 #include "render/prep.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,10 @@ static int worker(void *arg)
         run_job(p, &n->job, &n->result);
         prep_job_clear(&n->job);
         n->next = NULL;
+        /* A slide's decode buffers (tens of MB for a big photo) are freed
+         * by now, but glibc keeps them in this thread's arena: give them
+         * back, so memory stays flat instead of holding the largest peak. */
+        malloc_trim(0);
 
         SDL_LockMutex(p->lock);
         p->running--;
