@@ -103,7 +103,6 @@ void config_free(player_config *c)
     free(c->font_bold);
     free(c->font_fallback);
     free(c->timezone);
-    free(c->bundled_demo_dir);
     memset(c, 0, sizeof *c);
 }
 

@@ -41,7 +41,6 @@ typedef struct player_config {
     double ticker_speed;     /* "ticker_speed": px/s at 1080 lines (10..1000), default 120 */
     double alert_duration;   /* "alert_duration": seconds each alert shows when several take turns (2..600), default 10 */
     int64_t max_image_pixels;/* "max_image_megapixels" (1..500), default 50 -> 50e6 */
-    char *bundled_demo_dir;  /* not a key: where the demo deck lives (set by main) */
 } player_config;
 
 void config_init(player_config *c);

@@ -110,15 +110,9 @@ static void test_defaults(void)
     CHECK(c.ticker_speed == 120.0);
     CHECK(c.alert_duration == 10.0);
     CHECK_INT(c.max_image_pixels, 50000000);
-    CHECK(c.bundled_demo_dir == NULL);
     config_free(&c);
     CHECK(c.font_regular == NULL);
     config_free(&c); /* twice is harmless */
-
-    /* config_free owns bundled_demo_dir too */
-    config_init(&c);
-    c.bundled_demo_dir = strdup("/usr/share/campus-signage/demo");
-    config_free(&c);
 }
 
 /* ---- every key: valid and invalid values ---- */

@@ -289,13 +289,3 @@ int prep_poll(prep *p, prep_result *out, int timeout_ms)
     free(n);
     return 1;
 }
-
-int prep_pending(prep *p)
-{
-    SDL_LockMutex(p->lock);
-    int k = p->running;
-    for (prep_node *n = p->jobs; n; n = n->next)
-        k++;
-    SDL_UnlockMutex(p->lock);
-    return k;
-}

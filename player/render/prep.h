@@ -79,8 +79,6 @@ void prep_drop_stale(prep *p, uint64_t gen);
  * timeout_ms > 0 waits that long for one (screenshot mode only). */
 int prep_poll(prep *p, prep_result *out, int timeout_ms);
 void prep_result_free(prep_result *r);
-/* Number of jobs queued or running. */
-int prep_pending(prep *p);
 
 void prep_job_clear(prep_job *job);
 

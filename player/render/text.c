@@ -168,12 +168,6 @@ int text_measure(text_ctx *t, int px, bool bold, const char *s, size_t len)
     return st.x;
 }
 
-int text_ascent(text_ctx *t, int px, bool bold)
-{
-    text_faces *f = bold ? &t->bold : &t->reg;
-    return TTF_FontAscent(font_at(f, 0, px));
-}
-
 int text_draw(text_ctx *t, SDL_Surface *dst, int x, int y, int px, bool bold, SDL_Color color,
               const char *s, size_t len)
 {

@@ -38,8 +38,6 @@ void text_close(text_ctx *t);
 /* Width in px of s[0..len) at size px. */
 int text_measure(text_ctx *t, int px, bool bold, const char *s, size_t len);
 
-/* Ascent and full height of a line of text at size px (primary face). */
-int text_ascent(text_ctx *t, int px, bool bold);
 
 /* Draws s[0..len) with its top-left at (x, y) (the line box of the primary
  * face); returns the width drawn. */
