@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "deck.h"
+#include "fileio.h"
+#include "manifest.h"
 
 #define CACHE_MANIFEST_MAX (16u << 20)
 
@@ -29,16 +30,6 @@ struct cache_writer {
     char tmp_path[4200];
     crypto_hash_sha256_state hash;
 };
-
-static bool is_hex64(const char *s)
-{
-    if (!s || strlen(s) != 64)
-        return false;
-    for (int i = 0; i < 64; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    return true;
-}
 
 static char *join(const char *a, const char *b)
 {
@@ -121,7 +112,7 @@ const char *cache_objects_dir(const cache *c)
 
 bool cache_has(const cache *c, const char *sha256, int64_t size)
 {
-    if (!is_hex64(sha256))
+    if (!manifest_sha256_valid(sha256))
         return false;
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", c->objects, sha256);
@@ -139,7 +130,7 @@ static int open_tmp(cache *c, char *path, size_t pathlen)
 int cache_writer_begin(cache *c, const char *sha256, int64_t size, cache_writer **out, char *err,
                        size_t errlen)
 {
-    if (!is_hex64(sha256) || size < 1) {
+    if (!manifest_sha256_valid(sha256) || size < 1) {
         snprintf(err, errlen, "not a valid asset (sha256 must be 64 lowercase hex, size > 0)");
         return -1;
     }
@@ -267,7 +258,7 @@ int cache_get_manifest(cache *c, char **text, size_t *len, char *err, size_t err
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/manifest.json", c->dir);
-    return deck_read_file(path, CACHE_MANIFEST_MAX, text, len, err, errlen);
+    return fileio_read(path, CACHE_MANIFEST_MAX, FILEIO_REGULAR, text, len, err, errlen);
 }
 
 int64_t cache_used(const cache *c)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "sysinfo.h"
 #include "tz.h"
 #include "utf8.h"
@@ -457,71 +458,15 @@ int config_set(player_config *c, const char *key, const char *value, const char 
 }
 
 /* Reads the whole file, refusing more than CONFIG_MAX_FILE bytes so a wrong
- * path (a log, /dev/zero) cannot eat the memory. */
+ * path (a log, /dev/zero) cannot eat the memory; pipes are fine
+ * (--config <(...)). */
 static int read_config_file(const char *path, char **out, size_t *outlen, diag_list *diags)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        diag_add(diags, DIAG_ERROR, "%s: cannot open the config file: %s", path,
-                 strerror(errno));
+    char err[4400];
+    if (fileio_read(path, CONFIG_MAX_FILE, FILEIO_ANY_KIND, out, outlen, err, sizeof err) != 0) {
+        diag_add(diags, DIAG_ERROR, "%s (config file)", err);
         return -1;
     }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        diag_add(diags, DIAG_ERROR, "%s: is a directory, not a config file", path);
-        close(fd);
-        return -1;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        diag_add(diags, DIAG_ERROR, "%s: out of memory", path);
-        close(fd);
-        return -1;
-    }
-    for (;;) {
-        if (len == cap) {
-            if (cap > CONFIG_MAX_FILE) {
-                diag_add(diags, DIAG_ERROR, "%s: larger than %d bytes; not a config file?", path,
-                         CONFIG_MAX_FILE);
-                free(buf);
-                close(fd);
-                return -1;
-            }
-            size_t ncap = cap * 2;
-            char *nbuf = realloc(buf, ncap);
-            if (!nbuf) {
-                diag_add(diags, DIAG_ERROR, "%s: out of memory", path);
-                free(buf);
-                close(fd);
-                return -1;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        ssize_t r = read(fd, buf + len, cap - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            diag_add(diags, DIAG_ERROR, "%s: cannot read the config file: %s", path,
-                     strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    close(fd);
-    if (len > CONFIG_MAX_FILE) {
-        diag_add(diags, DIAG_ERROR, "%s: larger than %d bytes; not a config file?", path,
-                 CONFIG_MAX_FILE);
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *outlen = len;
     return 0;
 }
 

@@ -9,54 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "image.h"
-
-int deck_read_file(const char *path, size_t max, char **data, size_t *len, char *err,
-                   size_t errlen)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        close(fd);
-        return -1;
-    }
-    if ((uint64_t)st.st_size > max) {
-        snprintf(err, errlen, "%s: %lld bytes, more than the limit of %zu", path,
-                 (long long)st.st_size, max);
-        close(fd);
-        return -1;
-    }
-    size_t cap = (size_t)st.st_size;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        close(fd);
-        return -1;
-    }
-    size_t got = 0;
-    while (got < cap) {
-        ssize_t r = read(fd, buf + got, cap - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            snprintf(err, errlen, "%s: %s", path, r < 0 ? strerror(errno) : "file shrank");
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        got += (size_t)r;
-    }
-    close(fd);
-    buf[got] = '\0';
-    *data = buf;
-    *len = got;
-    return 0;
-}
 
 static char *dup_or_null(const char *s)
 {
@@ -122,7 +76,7 @@ int deck_load_dir(const char *dir, const char *default_tz, deck **out, diag_list
     }
     char *text;
     size_t len;
-    if (deck_read_file(path, MANIFEST_MAX_BYTES, &text, &len, err, sizeof err) != 0) {
+    if (fileio_read(path, MANIFEST_MAX_BYTES, FILEIO_REGULAR, &text, &len, err, sizeof err) != 0) {
         diag_add(diags, DIAG_ERROR, "%s", err);
         return -1;
     }
@@ -213,7 +167,7 @@ int deck_read_media(const deck *d, const manifest_media *media, uint8_t **data, 
     }
     char *buf;
     size_t n;
-    if (deck_read_file(path, (size_t)media->size, &buf, &n, why, sizeof why) != 0) {
+    if (fileio_read(path, (size_t)media->size, FILEIO_REGULAR, &buf, &n, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s", why);
         return -1;
     }

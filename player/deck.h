@@ -65,9 +65,4 @@ int deck_find_slide(const deck *d, const char *id);
  * header, pixel limit); problems go to diags.  Returns the error count. */
 size_t deck_check_media(const deck *d, int64_t max_pixels, diag_list *diags);
 
-/* Reads a whole file of at most `max` bytes; returns 0 and a NUL-terminated
- * malloc'ed buffer, or -1 with strerror-style text in err. */
-int deck_read_file(const char *path, size_t max, char **data, size_t *len, char *err,
-                   size_t errlen);
-
 #endif

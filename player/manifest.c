@@ -186,15 +186,20 @@ static int get_text(ctx *c, const json_t *obj, const char *key, const char *labe
     return *out ? 0 : -1;
 }
 
-static bool is_hex64(const json_t *v)
+bool manifest_sha256_valid(const char *s)
 {
-    const char *s = json_string_value(v);
-    if (json_string_length(v) != 64)
+    if (!s || strlen(s) != 64)
         return false;
     for (int i = 0; i < 64; i++)
         if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
             return false;
     return true;
+}
+
+/* A JSON string holding a hash (a \u0000 inside makes its length differ). */
+static bool is_hex64(const json_t *v)
+{
+    return json_string_length(v) == 64 && manifest_sha256_valid(json_string_value(v));
 }
 
 int manifest_media_type_parse(const char *mime, media_type *out)

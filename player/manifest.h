@@ -114,6 +114,9 @@ int manifest_parse(const char *text, size_t len, const char *source, manifest **
 
 void manifest_free(manifest *m);
 
+/* Is s exactly 64 lowercase hex digits (an asset's name in caches and URLs)? */
+bool manifest_sha256_valid(const char *s);
+
 /* "image/jpeg" -> MEDIA_JPEG ...; returns -1 for anything else. */
 int manifest_media_type_parse(const char *mime, media_type *out);
 const char *manifest_media_type_name(media_type t);

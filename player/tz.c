@@ -5,6 +5,8 @@
  * the result does not depend on the C library's idea of the calendar. */
 #include "tz.h"
 
+#include "fileio.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -360,62 +362,6 @@ static bool name_ok(const char *name)
     return true;
 }
 
-/* Reads a regular file of at most TZ_MAX_FILE bytes into a malloc'd buffer. */
-static int read_small_file(const char *path, uint8_t **data, size_t *len, char *why,
-                           size_t whylen)
-{
-    /* O_NONBLOCK: a FIFO planted in the zoneinfo tree must not hang us before
-     * the S_ISREG check refuses it. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        snprintf(why, whylen, "%s", strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(why, whylen, "not a regular file");
-        close(fd);
-        return -1;
-    }
-    if (st.st_size > (off_t)TZ_MAX_FILE) {
-        snprintf(why, whylen, "larger than %u bytes", TZ_MAX_FILE);
-        close(fd);
-        return -1;
-    }
-    /* one byte of slack tells a file that grew after fstat() from one that fits */
-    size_t cap = (size_t)st.st_size + 1, got = 0;
-    uint8_t *buf = malloc(cap);
-    if (!buf) {
-        snprintf(why, whylen, "out of memory");
-        close(fd);
-        return -1;
-    }
-    for (;;) {
-        ssize_t r = read(fd, buf + got, cap - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            snprintf(why, whylen, "%s", strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-        if (got == cap) {
-            snprintf(why, whylen, "changed while being read");
-            free(buf);
-            close(fd);
-            return -1;
-        }
-    }
-    close(fd);
-    *data = buf;
-    *len = got;
-    return 0;
-}
-
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen,
                                                           const char *fmt, ...)
 {
@@ -442,10 +388,10 @@ int tz_load(const char *name, const char *zoneinfo_dir, tz_zone **out, char *err
         set_err(err, errlen, "timezone path for \"%s\" is too long", name);
         return -1;
     }
-    uint8_t *data = NULL;
+    char *text = NULL;
     size_t len = 0;
-    char why[256];
-    if (read_small_file(path, &data, &len, why, sizeof why) != 0) {
+    char why[700];
+    if (fileio_read(path, TZ_MAX_FILE, FILEIO_REGULAR, &text, &len, why, sizeof why) != 0) {
         if (!strcmp(name, "UTC") || !strcmp(name, "Etc/UTC")) {
             /* a system without tzdata still knows UTC */
             tz_zone *u = tz_fixed(0);
@@ -460,13 +406,13 @@ int tz_load(const char *name, const char *zoneinfo_dir, tz_zone **out, char *err
     }
     tz_zone *z = calloc(1, sizeof *z);
     if (!z) {
-        free(data);
+        free(text);
         set_err(err, errlen, "out of memory loading timezone \"%s\"", name);
         return -1;
     }
     snprintf(z->name, sizeof z->name, "%s", name);
-    int r = parse_tzif(z, data, len);
-    free(data);
+    int r = parse_tzif(z, (const uint8_t *)text, len);
+    free(text);
     if (r != 0) {
         tz_free(z);
         set_err(err, errlen, "%s is not a valid TZif file", path);

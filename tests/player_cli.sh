@@ -78,6 +78,11 @@ printf 'font = "No Such Font 123"\n' >"$WORK/font.conf"
 expect 1 "--check missing primary font" -- "$PLAYER" --check --config "$WORK/font.conf" --content "$DECK"
 has "No Such Font 123" "missing font named"
 
+# a FIFO where the manifest belongs: refused at once, never a hang
+mkdir -p "$WORK/fifo" && mkfifo "$WORK/fifo/manifest.json"
+expect 1 "FIFO manifest" -- timeout 10 "$PLAYER" --check --content "$WORK/fifo"
+has "not a regular file" "FIFO manifest refused"
+
 copy_deck syntax
 printf '{"schema": 1,\n  "slides": [\n    {"id": "a",, }\n' >"$WORK/syntax/manifest.json"
 expect 1 "--check malformed manifest" -- "$PLAYER" --check --content "$WORK/syntax"

@@ -1,0 +1,27 @@
+/* fileio.h - reading a whole small file safely: the one reader behind the
+ * manifest, media, config, timezone and cache code.
+ *
+ * Bounded (more than `max` bytes is refused, however the file lies about its
+ * size), never blocks on a FIFO planted where a regular file belongs, and
+ * always NUL-terminates so text parsers can use the buffer directly.
+ *
+ * Messages name the path: "PATH: No such file or directory",
+ * "PATH: is a directory", "PATH: not a regular file",
+ * "PATH: larger than N bytes".
+ */
+#ifndef SIGNAGE_FILEIO_H
+#define SIGNAGE_FILEIO_H
+
+#include <stddef.h>
+
+enum {
+    FILEIO_REGULAR = 0,  /* regular files only (content, caches, zoneinfo) */
+    FILEIO_ANY_KIND = 1, /* also pipes and devices, e.g. --config <(...); never directories */
+};
+
+/* Reads `path` whole.  Returns 0 with a malloc'ed, NUL-terminated buffer the
+ * caller frees and its length (without the NUL), or -1 with err filled. */
+int fileio_read(const char *path, size_t max, int flags, char **data, size_t *len, char *err,
+                size_t errlen);
+
+#endif
