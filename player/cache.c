@@ -229,7 +229,95 @@ int cache_writer_commit(cache_writer *w, char *err, size_t errlen)
     return rc;
 }
 
-int cache_put_manifest(cache *c, const char *text, size_t len, char *err, size_t errlen)
+static int put_file(cache *c, const char *name, const char *text, size_t len, char *err,
+                    size_t errlen);
+
+int cache_put_manifest(cache *c, const char *text, size_t len, const char *etag, char *err,
+                       size_t errlen)
+{
+    if (put_file(c, "manifest.json", text, len, err, errlen) != 0)
+        return -1;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/manifest.etag", c->dir);
+    if (!etag || !*etag) {
+        unlink(path);
+        return 0;
+    }
+    /* Failing here only costs one full fetch later. */
+    char why[256];
+    if (put_file(c, "manifest.etag", etag, strlen(etag), why, sizeof why) != 0)
+        unlink(path);
+    return 0;
+}
+
+void cache_get_etag(cache *c, char *out, size_t outlen)
+{
+    char path[4200], *text = NULL, why[256];
+    size_t len = 0;
+    out[0] = '\0';
+    snprintf(path, sizeof path, "%s/manifest.etag", c->dir);
+    if (fileio_read(path, 255, FILEIO_REGULAR, &text, &len, why, sizeof why) != 0)
+        return;
+    bool ok = len > 0 && len < outlen;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (unsigned char)text[i] > 0x20 && (unsigned char)text[i] < 0x7f;
+    if (ok)
+        memcpy(out, text, len + 1);
+    free(text);
+}
+
+int cache_verify(cache *c, const char *sha256, int64_t size)
+{
+    if (!manifest_sha256_valid(sha256))
+        return 0;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", c->objects, sha256);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    bool good = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    unsigned char buf[65536];
+    int64_t total = 0;
+    while (good) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            good = false;
+        if (n <= 0)
+            break;
+        crypto_hash_sha256_update(&h, buf, (size_t)n);
+        total += n;
+    }
+    close(fd);
+    if (good) {
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        char hex[65];
+        crypto_hash_sha256_final(&h, digest);
+        sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+        good = total == size && strcmp(hex, sha256) == 0;
+    }
+    if (good)
+        return 1;
+    cache_drop(c, sha256);
+    return -1;
+}
+
+void cache_drop(cache *c, const char *sha256)
+{
+    if (!manifest_sha256_valid(sha256))
+        return;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", c->objects, sha256);
+    if (unlink(path) == 0)
+        fsync_dir(c->objects);
+}
+
+static int put_file(cache *c, const char *name, const char *text, size_t len, char *err,
+                    size_t errlen)
 {
     char tmp[4200], final[4200];
     int fd = open_tmp(c, tmp, sizeof tmp);
@@ -237,9 +325,9 @@ int cache_put_manifest(cache *c, const char *text, size_t len, char *err, size_t
         snprintf(err, errlen, "cache: cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
-    snprintf(final, sizeof final, "%s/manifest.json", c->dir);
+    snprintf(final, sizeof final, "%s/%s", c->dir, name);
     if (write_all(fd, text, len) != 0 || fsync(fd) != 0) {
-        snprintf(err, errlen, "cache: writing the manifest: %s", strerror(errno));
+        snprintf(err, errlen, "cache: writing %s: %s", name, strerror(errno));
         close(fd);
         unlink(tmp);
         return -1;
@@ -261,20 +349,28 @@ int cache_get_manifest(cache *c, char **text, size_t *len, char *err, size_t err
     return fileio_read(path, CACHE_MANIFEST_MAX, FILEIO_REGULAR, text, len, err, errlen);
 }
 
-int64_t cache_used(const cache *c)
+void cache_stats(const cache *c, int64_t *bytes, int64_t *files)
 {
+    *bytes = *files = 0;
     DIR *d = opendir(c->objects);
     if (!d)
-        return 0;
-    int64_t total = 0;
+        return;
     struct dirent *e;
     struct stat st;
     while ((e = readdir(d)))
         if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
-            S_ISREG(st.st_mode))
-            total += st.st_size;
+            S_ISREG(st.st_mode)) {
+            *bytes += st.st_size;
+            ++*files;
+        }
     closedir(d);
-    return total;
+}
+
+int64_t cache_used(const cache *c)
+{
+    int64_t bytes, files;
+    cache_stats(c, &bytes, &files);
+    return bytes;
 }
 
 static bool kept(const char *name, const char *const *keep, size_t n_keep)

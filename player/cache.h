@@ -5,6 +5,8 @@
  *   objects/<sha256>   verified assets, named by their hash, never modified
  *   tmp/               files being written (emptied by cache_open)
  *   manifest.json      the current manifest: replaced only by an atomic rename
+ *   manifest.etag      the server's ETag for it (written after manifest.json,
+ *                      so a crash between leaves an old ETag: one full fetch)
  *
  * Every file is written to tmp/, fsynced, renamed into place and the
  * directory fsynced, so after a crash a name either holds the whole verified
@@ -47,13 +49,27 @@ int cache_writer_write(cache_writer *w, const void *data, size_t len, char *err,
 int cache_writer_commit(cache_writer *w, char *err, size_t errlen);
 void cache_writer_abort(cache_writer *w);
 
-/* Replaces manifest.json atomically with text[0..len). */
-int cache_put_manifest(cache *c, const char *text, size_t len, char *err, size_t errlen);
+/* Replaces manifest.json atomically with text[0..len), then manifest.etag
+ * with `etag` (NULL or "" removes it). */
+int cache_put_manifest(cache *c, const char *text, size_t len, const char *etag, char *err,
+                       size_t errlen);
 /* Reads manifest.json (malloc'ed, NUL-terminated).  -1 when absent. */
 int cache_get_manifest(cache *c, char **text, size_t *len, char *err, size_t errlen);
+/* The stored ETag into out[outlen]; "" when there is none. */
+void cache_get_etag(cache *c, char *out, size_t outlen);
+
+/* Re-reads an object and checks its size and SHA-256 (bit rot, tampering).
+ * Returns 1 when it is good, 0 when it is missing, -1 when it was corrupt
+ * (it is then removed). */
+int cache_verify(cache *c, const char *sha256, int64_t size);
+
+/* Removes one object (no error if absent). */
+void cache_drop(cache *c, const char *sha256);
 
 /* Total bytes of objects/. */
 int64_t cache_used(const cache *c);
+/* Bytes and number of objects. */
+void cache_stats(const cache *c, int64_t *bytes, int64_t *files);
 
 /* Removes objects not named in keep[] (hashes of the current and pending
  * manifests) until the store is at most `cap` bytes; referenced objects are

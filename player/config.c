@@ -41,6 +41,17 @@ typedef enum {
     KEY_TICKER_SPEED,
     KEY_ALERT_DURATION,
     KEY_MAX_IMAGE_MEGAPIXELS,
+    KEY_MANIFEST_URL,
+    KEY_TOKEN,
+    KEY_CA_FILE,
+    KEY_CACHE,
+    KEY_STATUS,
+    KEY_POLL_INTERVAL,
+    KEY_LONG_POLL,
+    KEY_RETRY_MAX,
+    KEY_STALL_TIMEOUT,
+    KEY_HEARTBEAT_INTERVAL,
+    KEY_CACHE_MAX_MB,
     KEY_COUNT
 } config_key;
 
@@ -60,6 +71,17 @@ static const char *const config_key_names[KEY_COUNT] = {
     [KEY_TICKER_SPEED] = "ticker_speed",
     [KEY_ALERT_DURATION] = "alert_duration",
     [KEY_MAX_IMAGE_MEGAPIXELS] = "max_image_megapixels",
+    [KEY_MANIFEST_URL] = "manifest_url",
+    [KEY_TOKEN] = "token",
+    [KEY_CA_FILE] = "ca_file",
+    [KEY_CACHE] = "cache",
+    [KEY_STATUS] = "status",
+    [KEY_POLL_INTERVAL] = "poll_interval",
+    [KEY_LONG_POLL] = "long_poll",
+    [KEY_RETRY_MAX] = "retry_max",
+    [KEY_STALL_TIMEOUT] = "stall_timeout",
+    [KEY_HEARTBEAT_INTERVAL] = "heartbeat_interval",
+    [KEY_CACHE_MAX_MB] = "cache_max_mb",
 };
 
 /* Ranges of the numeric keys, and how a technician should read them. */
@@ -74,6 +96,12 @@ static const number_rule number_rules[KEY_COUNT] = {
     [KEY_TICKER_SPEED] = {10, 1000, "pixels per second"},
     [KEY_ALERT_DURATION] = {2, 600, "seconds"},
     [KEY_MAX_IMAGE_MEGAPIXELS] = {1, 500, "megapixels"},
+    [KEY_POLL_INTERVAL] = {5, 86400, "seconds"},
+    [KEY_LONG_POLL] = {0, 300, "seconds"},
+    [KEY_RETRY_MAX] = {5, 3600, "seconds"},
+    [KEY_STALL_TIMEOUT] = {2, 600, "seconds"},
+    [KEY_HEARTBEAT_INTERVAL] = {5, 3600, "seconds"},
+    [KEY_CACHE_MAX_MB] = {16, 1000000, "MiB"},
 };
 
 void config_init(player_config *c)
@@ -93,6 +121,17 @@ void config_init(player_config *c)
     c->ticker_speed = 120;
     c->alert_duration = 10;
     c->max_image_pixels = 50000000;
+    c->poll_interval = 60;
+    c->long_poll = 25;
+    c->retry_max = 120;
+    c->stall_timeout = 30;
+    c->heartbeat_interval = 60;
+    c->cache_max_bytes = 2048ll << 20;
+}
+
+bool config_syncs(const player_config *c)
+{
+    return c->server || c->manifest_url;
 }
 
 void config_free(player_config *c)
@@ -104,6 +143,11 @@ void config_free(player_config *c)
     free(c->font_bold);
     free(c->font_fallback);
     free(c->timezone);
+    free(c->manifest_url);
+    free(c->token);
+    free(c->ca_file);
+    free(c->cache_dir);
+    free(c->status_file);
     memset(c, 0, sizeof *c);
 }
 
@@ -330,6 +374,12 @@ static int set_number(player_config *c, config_key k, const char *value, const c
     case KEY_TICKER_SPEED: c->ticker_speed = v; break;
     case KEY_ALERT_DURATION: c->alert_duration = v; break;
     case KEY_MAX_IMAGE_MEGAPIXELS: c->max_image_pixels = llround(v * 1e6); break;
+    case KEY_POLL_INTERVAL: c->poll_interval = v; break;
+    case KEY_LONG_POLL: c->long_poll = v; break;
+    case KEY_RETRY_MAX: c->retry_max = v; break;
+    case KEY_STALL_TIMEOUT: c->stall_timeout = v; break;
+    case KEY_HEARTBEAT_INTERVAL: c->heartbeat_interval = v; break;
+    case KEY_CACHE_MAX_MB: c->cache_max_bytes = llround(v * 1048576.0); break;
     default: return -1;
     }
     return 0;
@@ -441,11 +491,48 @@ int config_set(player_config *c, const char *key, const char *value, const char 
         rc = set_string(&c->timezone, value);
         break;
     }
+    case KEY_MANIFEST_URL:
+        if (*value && !server_url_ok(value)) {
+            value_error(diags, where, name, value,
+                        "must be an http:// or https:// URL, e.g. "
+                        "https://cdn.example.edu.cn/lobby-a/manifest.json");
+            return -1;
+        }
+        rc = set_string(&c->manifest_url, *value ? value : NULL);
+        break;
+    case KEY_TOKEN:
+        /* It goes into an HTTP header: no blanks, nothing outside ASCII. */
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)value[i] <= 0x20 || (unsigned char)value[i] >= 0x7f) {
+                diag_add(diags, DIAG_ERROR,
+                         "%s: key \"%s\": must be printable ASCII without blanks", where, name);
+                return -1;
+            }
+        if (len > 4096) {
+            diag_add(diags, DIAG_ERROR, "%s: key \"%s\": longer than 4096 bytes", where, name);
+            return -1;
+        }
+        rc = set_string(&c->token, *value ? value : NULL);
+        break;
+    case KEY_CA_FILE:
+    case KEY_CACHE:
+    case KEY_STATUS:
+        rc = set_string(k == KEY_CA_FILE ? &c->ca_file
+                        : k == KEY_CACHE ? &c->cache_dir
+                                         : &c->status_file,
+                        *value ? value : NULL);
+        break;
     case KEY_SLIDE_DURATION:
     case KEY_TRANSITION_TIME:
     case KEY_TICKER_SPEED:
     case KEY_ALERT_DURATION:
     case KEY_MAX_IMAGE_MEGAPIXELS:
+    case KEY_POLL_INTERVAL:
+    case KEY_LONG_POLL:
+    case KEY_RETRY_MAX:
+    case KEY_STALL_TIMEOUT:
+    case KEY_HEARTBEAT_INTERVAL:
+    case KEY_CACHE_MAX_MB:
         return set_number(c, (config_key)k, value, where, diags);
     case KEY_COUNT:
         return -1;

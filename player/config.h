@@ -25,8 +25,20 @@
 typedef struct player_config {
     /* content source */
     char *content_dir;  /* "content" key / --content: a local deck folder; NULL = none */
-    char *server;       /* "server": content server base URL (used by the sync issue); NULL */
+    char *server;       /* "server": content server base URL; NULL = no network */
     char *display_id;   /* "display": this screen's id; default: the host name */
+    char *manifest_url; /* "manifest_url": fetch this manifest instead of the server's API; NULL */
+    char *token;        /* "token": sent as "Authorization: Bearer ..."; NULL */
+    char *ca_file;      /* "ca_file": PEM CA bundle for https (default: the system's); NULL */
+    char *cache_dir;    /* "cache": where synced content is kept; NULL = the default */
+    char *status_file;  /* "status": status JSON for technicians; NULL = the default */
+    /* sync */
+    double poll_interval;   /* "poll_interval" seconds between polls of a static host (5..86400), 60 */
+    double long_poll;       /* "long_poll" seconds a server may hold a poll (0 = off, ..300), 25 */
+    double retry_max;       /* "retry_max": longest back-off after failures, seconds (5..3600), 120 */
+    double stall_timeout;   /* "stall_timeout": a transfer with no progress for this long fails (2..600), 30 */
+    double heartbeat_interval; /* "heartbeat_interval" seconds (5..3600), 60 */
+    int64_t cache_max_bytes;   /* "cache_max_mb" (16..1000000), default 2048 */
     /* screen */
     int width, height;  /* "size" = WxH (e.g. 1920x1080) or "auto" (0x0 = native mode) */
     int rotate;         /* "rotate" = 0|90|180|270 */
@@ -55,6 +67,9 @@ int config_load_file(player_config *c, const char *path, diag_list *diags);
  * "player.conf:12").  Returns 0 or -1 (problem added to diags). */
 int config_set(player_config *c, const char *key, const char *value, const char *where,
                diag_list *diags);
+
+/* Is a content source on the network configured (server or manifest_url)? */
+bool config_syncs(const player_config *c);
 
 /* Parses "1920x1080" -> 1920, 1080; "auto" -> 0, 0.  Each side 64..16384. */
 int config_parse_size(const char *s, int *w, int *h);

@@ -24,4 +24,13 @@ enum {
 int fileio_read(const char *path, size_t max, int flags, char **data, size_t *len, char *err,
                 size_t errlen);
 
+/* Replaces `path` with data[0..len) atomically: written to "PATH.tmp.PID",
+ * then renamed over PATH, so a reader sees the old file or the new one,
+ * never a mix.  With `durable`, the data and the directory are fsynced
+ * too (survives a power cut); without, only the atomicity holds (for
+ * files rewritten every few seconds on tmpfs, like the status file).
+ * Returns 0, or -1 with err filled (the temp file is removed). */
+int fileio_write_atomic(const char *path, const void *data, size_t len, int durable, char *err,
+                        size_t errlen);
+
 #endif

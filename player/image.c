@@ -893,3 +893,55 @@ done:
         image_free(out);
     return ret;
 }
+
+int image_encode_jpeg(const image_rgba *img, int quality, uint8_t **out, size_t *len, char *err,
+                      size_t errlen)
+{
+    struct jpeg_compress_struct c;
+    jpeg_fail_ctx e;
+    memset(&e, 0, sizeof e);
+    c.err = jpeg_std_error(&e.mgr);
+    e.mgr.error_exit = jpeg_on_error;
+    /* libjpeg fills the buffer pointer after setjmp: it lives on the heap
+     * so it is still valid to read after a longjmp */
+    struct dest {
+        unsigned char *buf;
+        unsigned long size;
+    } *d = calloc(1, sizeof *d);
+    uint8_t *row = malloc((size_t)img->width * 3);
+    if (!row || !d) {
+        free(row);
+        free(d);
+        return fail(err, errlen, "out of memory");
+    }
+    if (setjmp(e.jb)) {
+        jpeg_destroy_compress(&c);
+        free(d->buf);
+        free(d);
+        free(row);
+        return fail(err, errlen, "JPEG encoding failed: %s", e.msg);
+    }
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &d->buf, &d->size);
+    c.image_width = (JDIMENSION)img->width;
+    c.image_height = (JDIMENSION)img->height;
+    c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, quality, TRUE);
+    jpeg_start_compress(&c, TRUE);
+    while (c.next_scanline < c.image_height) {
+        const uint8_t *src = img->pixels + (size_t)c.next_scanline * (size_t)img->stride;
+        for (int x = 0; x < img->width; x++)
+            memcpy(row + (size_t)x * 3, src + (size_t)x * 4, 3);
+        JSAMPROW rows[1] = {row};
+        jpeg_write_scanlines(&c, rows, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(row);
+    *out = d->buf;
+    *len = d->size;
+    free(d);
+    return 0;
+}

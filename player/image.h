@@ -64,4 +64,9 @@ int image_alloc(int w, int h, image_rgba *out);
 
 void image_free(image_rgba *img);
 
+/* Encodes an image as a baseline JPEG (alpha ignored) into a malloc'ed
+ * buffer the caller frees.  `quality` 1..100.  Returns 0 or -1 with err. */
+int image_encode_jpeg(const image_rgba *img, int quality, uint8_t **out, size_t *len, char *err,
+                      size_t errlen);
+
 #endif

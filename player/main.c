@@ -9,6 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <SDL.h>
+#include <curl/curl.h>
+#include <time.h>
+
+#include "cache.h"
 #include "config.h"
 #include "deck.h"
 #include "diag.h"
@@ -16,7 +21,10 @@
 #include "log.h"
 #include "render/fonts.h"
 #include "render/screen.h"
+#include "report.h"
 #include "schedule.h"
+#include "status.h"
+#include "sync.h"
 
 #define DEFAULT_CONFIG "/etc/campus-signage/player.conf"
 
@@ -28,6 +36,12 @@ static void usage(FILE *f)
         "\n"
         "  --config FILE       read this config file (default " DEFAULT_CONFIG " if present)\n"
         "  --content DIR       play the local deck DIR/manifest.json (default: the demo deck)\n"
+        "  --server URL        fetch content from this server, e.g. https://signage.example.edu.cn\n"
+        "  --display ID        this screen's id on the server (default: the host name)\n"
+        "  --manifest-url URL  fetch this manifest instead (any static web host)\n"
+        "  --cache DIR         keep synced content here (default /var/cache/campus-signage as\n"
+        "                      root, else ~/.cache/campus-signage)\n"
+        "  --status FILE       write status JSON here (default: status.json in the runtime dir)\n"
         "  --windowed          run in a window instead of full screen\n"
         "  --size WxH          screen or window size, e.g. 1920x1080 (default: native)\n"
         "  --rotate DEG        0, 90, 180 or 270 for panels mounted on their side\n"
@@ -76,6 +90,11 @@ static char *find_demo_dir(void)
 enum {
     OPT_CONFIG = 256,
     OPT_CONTENT,
+    OPT_SERVER,
+    OPT_DISPLAY,
+    OPT_MANIFEST_URL,
+    OPT_CACHE,
+    OPT_STATUS,
     OPT_WINDOWED,
     OPT_SIZE,
     OPT_ROTATE,
@@ -96,9 +115,9 @@ typedef struct cli {
     double run_for;
     bool check;
     /* flag values applied after the config file (flags win) */
-    const char *keys[8];
-    const char *values[8];
-    const char *where[8];
+    const char *keys[16];
+    const char *values[16];
+    const char *where[16];
     size_t n;
 } cli;
 
@@ -107,6 +126,11 @@ static int parse_cli(int argc, char **argv, cli *c)
     static const struct option opts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"content", required_argument, NULL, OPT_CONTENT},
+        {"server", required_argument, NULL, OPT_SERVER},
+        {"display", required_argument, NULL, OPT_DISPLAY},
+        {"manifest-url", required_argument, NULL, OPT_MANIFEST_URL},
+        {"cache", required_argument, NULL, OPT_CACHE},
+        {"status", required_argument, NULL, OPT_STATUS},
         {"windowed", no_argument, NULL, OPT_WINDOWED},
         {"size", required_argument, NULL, OPT_SIZE},
         {"rotate", required_argument, NULL, OPT_ROTATE},
@@ -125,6 +149,11 @@ static int parse_cli(int argc, char **argv, cli *c)
         switch (o) {
         case OPT_CONFIG: c->config = optarg; break;
         case OPT_CONTENT: key = "content"; where = "--content"; break;
+        case OPT_SERVER: key = "server"; where = "--server"; break;
+        case OPT_DISPLAY: key = "display"; where = "--display"; break;
+        case OPT_MANIFEST_URL: key = "manifest_url"; where = "--manifest-url"; break;
+        case OPT_CACHE: key = "cache"; where = "--cache"; break;
+        case OPT_STATUS: key = "status"; where = "--status"; break;
         case OPT_WINDOWED: key = "windowed"; where = "--windowed"; optarg = "yes"; break;
         case OPT_SIZE: key = "size"; where = "--size"; break;
         case OPT_ROTATE: key = "rotate"; where = "--rotate"; break;
@@ -147,7 +176,7 @@ static int parse_cli(int argc, char **argv, cli *c)
         case OPT_HELP: usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
-        if (key && c->n < 8) {
+        if (key && c->n < 16) {
             c->keys[c->n] = key;
             c->values[c->n] = optarg;
             c->where[c->n] = where;
@@ -204,6 +233,130 @@ static int run_check(const player_config *cfg, deck *d, diag_list *diags)
     return errors ? 1 : 0;
 }
 
+/* A directory under $VAR (colon lists: the first), else $HOME/FALLBACK. */
+static char *xdg_dir(const char *var, const char *fallback, const char *leaf)
+{
+    const char *base = getenv(var);
+    char *out = NULL;
+    if (base && base[0] == '/') {
+        size_t n = strcspn(base, ":");
+        if (asprintf(&out, "%.*s/%s", (int)n, base, leaf) < 0)
+            out = NULL;
+    } else if (fallback && getenv("HOME") && getenv("HOME")[0] == '/') {
+        if (asprintf(&out, "%s/%s/%s", getenv("HOME"), fallback, leaf) < 0)
+            out = NULL;
+    }
+    return out;
+}
+
+/* systemd's CacheDirectory= ($CACHE_DIRECTORY) for the service; the FHS
+ * place as root; the XDG place for a user trying it out. */
+static char *default_cache_dir(void)
+{
+    const char *sd = getenv("CACHE_DIRECTORY");
+    if (sd && sd[0] == '/') {
+        char *out = NULL;
+        size_t n = strcspn(sd, ":");
+        return asprintf(&out, "%.*s", (int)n, sd) < 0 ? NULL : out;
+    }
+    if (geteuid() == 0)
+        return strdup("/var/cache/campus-signage");
+    char *x = xdg_dir("XDG_CACHE_HOME", ".cache", "campus-signage");
+    return x ? x : strdup("/tmp/campus-signage-cache");
+}
+
+/* The status file changes every few seconds: it lives in the runtime dir
+ * (tmpfs: no SD-card wear), falling back to the state dir. */
+static char *default_status_file(void)
+{
+    const char *vars[] = {"RUNTIME_DIRECTORY", "STATE_DIRECTORY"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && v[0] == '/') {
+            char *out = NULL;
+            size_t n = strcspn(v, ":");
+            return asprintf(&out, "%.*s/status.json", (int)n, v) < 0 ? NULL : out;
+        }
+    }
+    if (geteuid() == 0)
+        return strdup("/run/campus-signage/status.json");
+    char *x = xdg_dir("XDG_RUNTIME_DIR", NULL, "campus-signage/status.json");
+    return x ? x : xdg_dir("XDG_STATE_HOME", ".local/state", "campus-signage/status.json");
+}
+
+/* mkdir -p of the directory holding `path`. */
+static void make_parent(const char *path)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+        return;
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0755);
+            *p = '/';
+        }
+    mkdir(dir, 0755);
+}
+
+/* The deck the cache holds from the last sync: on screen at once at boot,
+ * before any network attempt.  A cache that cannot be read is not fatal. */
+static deck *load_cached_deck(cache *c, const char *source, const char *tz, char *err,
+                              size_t errlen)
+{
+    char *text = NULL, why[512];
+    size_t len = 0;
+    if (cache_get_manifest(c, &text, &len, why, sizeof why) != 0)
+        return NULL; /* a cold cache */
+    diag_list diags;
+    diag_init(&diags);
+    manifest *m = NULL;
+    deck *d = NULL;
+    if (manifest_parse(text, len, source, &m, &diags) != 0 ||
+        deck_from_manifest(m, NULL, cache_objects_dir(c), source, tz, &d, &diags) != 0) {
+        snprintf(err, errlen, "cached manifest unusable: %s",
+                 diags.n ? diags.items[0].msg : "unknown error");
+        d = NULL;
+    }
+    diag_free(&diags);
+    free(text);
+    return d;
+}
+
+static void wake_render(void *user)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = *(const Uint32 *)user;
+    SDL_PushEvent(&e); /* thread-safe; a no-op before the loop runs */
+}
+
+/* Everything the network side needs, started after the deck is known. */
+typedef struct netside {
+    cache *cache;
+    status_board *board;
+    syncer *sync;
+    report *report;
+    char *cache_dir, *status_file;
+    char manifest_url[4096];
+    char status_url[4200], shot_url[4200];
+    Uint32 wake_event;
+} netside;
+
+static void net_stop(netside *n)
+{
+    sync_stop(n->sync);     /* first: it may still post to the board */
+    report_stop(n->report); /* writes the status file one last time */
+    cache_close(n->cache);
+    status_board_free(n->board);
+    free(n->cache_dir);
+    free(n->status_file);
+}
+
 int main(int argc, char **argv)
 {
     cli c;
@@ -211,6 +364,10 @@ int main(int argc, char **argv)
     int r = parse_cli(argc, argv, &c);
     if (r >= 0)
         return r;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        fprintf(stderr, "signage-player: libcurl failed to initialise\n");
+        return 1;
+    }
 
     player_config cfg;
     config_init(&cfg);
@@ -219,6 +376,8 @@ int main(int argc, char **argv)
     int rc = 1;
     deck *d = NULL;
     char *demo = NULL;
+    netside net;
+    memset(&net, 0, sizeof net);
 
     bool config_ok = true;
     const char *config_path = c.config;
@@ -237,28 +396,58 @@ int main(int argc, char **argv)
                  c.at);
         config_ok = false;
     }
+    bool syncing = config_syncs(&cfg);
+    if (syncing && sync_manifest_url(cfg.server, cfg.display_id, cfg.manifest_url,
+                                     net.manifest_url, sizeof net.manifest_url) != 0) {
+        diag_add(&diags, DIAG_ERROR, "server/display/manifest_url: the manifest URL is too long");
+        config_ok = false;
+    }
+    if (syncing && cfg.content_dir)
+        diag_add(&diags, DIAG_WARNING,
+                 "both a server and a content folder are configured: playing from the server, "
+                 "ignoring content = %s",
+                 cfg.content_dir);
     if (!config_ok && !c.check) {
         print_diags(&diags);
         rc = 2;
         goto out;
     }
 
-    const char *content = cfg.content_dir;
-    if (!content) {
-        demo = find_demo_dir();
-        content = demo;
-        if (!demo)
-            diag_add(&diags, DIAG_WARNING, "no content configured and no demo deck found");
-    }
     char last_error[1024] = "";
-    if (content && deck_load_dir(content, cfg.timezone, &d, &diags) != 0) {
-        /* The last error goes on the waiting screen for the technician. */
-        for (size_t i = diags.n; i-- > 0;)
-            if (diags.items[i].level == DIAG_ERROR) {
-                snprintf(last_error, sizeof last_error, "%s", diags.items[i].msg);
-                break;
+    const char *content = NULL;
+    if (syncing) {
+        /* Synced content: the last verified deck in the cache plays at once. */
+        net.cache_dir = cfg.cache_dir ? strdup(cfg.cache_dir) : default_cache_dir();
+        char err[512];
+        if (!net.cache_dir || cache_open(net.cache_dir, &net.cache, err, sizeof err) != 0) {
+            snprintf(last_error, sizeof last_error, "%s",
+                     net.cache_dir ? err : "no cache directory");
+            diag_add(&diags, DIAG_ERROR, "%s", last_error);
+        } else {
+            d = load_cached_deck(net.cache, net.manifest_url, cfg.timezone, err, sizeof err);
+            if (!d && err[0] && strncmp(err, "cached", 6) == 0) {
+                snprintf(last_error, sizeof last_error, "%s", err);
+                diag_add(&diags, DIAG_WARNING, "%s", err);
             }
-        d = NULL;
+            err[0] = '\0';
+        }
+    } else {
+        content = cfg.content_dir;
+        if (!content) {
+            demo = find_demo_dir();
+            content = demo;
+            if (!demo)
+                diag_add(&diags, DIAG_WARNING, "no content configured and no demo deck found");
+        }
+        if (content && deck_load_dir(content, cfg.timezone, &d, &diags) != 0) {
+            /* The last error goes on the waiting screen for the technician. */
+            for (size_t i = diags.n; i-- > 0;)
+                if (diags.items[i].level == DIAG_ERROR) {
+                    snprintf(last_error, sizeof last_error, "%s", diags.items[i].msg);
+                    break;
+                }
+            d = NULL;
+        }
     }
     if (c.check) {
         rc = run_check(&cfg, d, &diags);
@@ -266,8 +455,60 @@ int main(int argc, char **argv)
     }
     log_diags(&diags);
     if (d)
-        log_msg(LOG_INFO, "playing %s: %zu slides, %zu ticker items, %zu alerts", d->source,
-                d->m->n_slides, d->m->n_ticker, d->m->n_alerts);
+        log_msg(LOG_INFO, "playing %s: %zu slides, %zu ticker items, %zu alerts%s", d->source,
+                d->m->n_slides, d->m->n_ticker, d->m->n_alerts,
+                syncing ? " (from the cache)" : "");
+
+    if (!c.screenshot) {
+        /* Live: the status board, the report thread and, with a server, sync. */
+        char player[64], err[512] = "";
+        snprintf(player, sizeof player, "signage-player %s", SIGNAGE_VERSION);
+        net.wake_event = SDL_RegisterEvents(1);
+        net.status_file = cfg.status_file ? strdup(cfg.status_file) : default_status_file();
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (status_board_new(player, cfg.display_id, (double)t0.tv_sec + t0.tv_nsec / 1e9,
+                             &net.board) != 0) {
+            log_msg(LOG_ERR, "out of memory");
+            goto out;
+        }
+        if (syncing)
+            status_set_sync(net.board, SYNC_OFFLINE, 0, last_error[0] ? last_error : NULL);
+        if (net.status_file)
+            make_parent(net.status_file);
+        fetch_opts fo = {.ca_file = cfg.ca_file, .token = cfg.token, .user_agent = player,
+                         .connect_s = 10, .stall_s = cfg.stall_timeout};
+        report_opts ro = {.status_file = net.status_file, .heartbeat_interval =
+                              cfg.heartbeat_interval, .net = fo, .board = net.board};
+        if (cfg.server) {
+            /* heartbeats go to the server's API, also with a static manifest_url */
+            size_t sl = strlen(cfg.server);
+            while (sl && cfg.server[sl - 1] == '/')
+                sl--;
+            snprintf(net.status_url, sizeof net.status_url, "%.*s/api/v1/displays/%s/status",
+                     (int)sl, cfg.server, cfg.display_id);
+            snprintf(net.shot_url, sizeof net.shot_url, "%.*s/api/v1/displays/%s/screenshot",
+                     (int)sl, cfg.server, cfg.display_id);
+            ro.status_url = net.status_url;
+            ro.screenshot_url = net.shot_url;
+        }
+        if (report_start(&ro, &net.report, err, sizeof err) != 0)
+            log_msg(LOG_WARN, "status reports disabled: %s", err);
+        if (syncing && net.cache) {
+            sync_opts so = {.manifest_url = net.manifest_url, .default_tz = cfg.timezone,
+                            .net = fo, .poll_interval = cfg.poll_interval,
+                            .long_poll = cfg.long_poll, .retry_max = cfg.retry_max,
+                            .cache_max = cfg.cache_max_bytes, .cache = net.cache,
+                            .board = net.board, .current = d, .wake = wake_render,
+                            .wake_user = &net.wake_event};
+            if (sync_start(&so, &net.sync, err, sizeof err) != 0) {
+                log_msg(LOG_ERR, "sync: %s", err);
+                snprintf(last_error, sizeof last_error, "sync: %s", err);
+            } else {
+                log_msg(LOG_INFO, "syncing from %s into %s", net.manifest_url, net.cache_dir);
+            }
+        }
+    }
 
     screen_opts so = {
         .cfg = &cfg,
@@ -277,15 +518,21 @@ int main(int argc, char **argv)
         .slide_id = c.slide,
         .run_for = c.run_for,
         .last_error = last_error,
-        .watch_dir = c.screenshot ? NULL : content,
+        .watch_dir = c.screenshot || syncing ? NULL : content,
+        .sync = net.sync,
+        .board = net.board,
+        .content_label = syncing ? net.manifest_url : content,
+        .wake_event = net.wake_event,
     };
     rc = screen_run(&so, d) == 0 ? 0 : 1;
-    if (rc == 0 && content && !d && c.screenshot)
-        rc = 1; /* the waiting screen was written, but the deck is broken */
+    if (rc == 0 && !d && c.screenshot && (content || syncing))
+        rc = 1; /* the waiting screen was written, but there is no deck */
 out:
+    net_stop(&net);
     deck_unref(d);
     free(demo);
     diag_free(&diags);
     config_free(&cfg);
+    curl_global_cleanup();
     return rc;
 }

@@ -169,11 +169,17 @@ expect 0 "same time, same frame (deterministic)" -- "$PLAYER" --content "$DECK" 
 expect 0 "deterministic screenshots" -- "$IMGDIFF" compare "$WORK/c1.png" "$WORK/c3.png" --mean 0 --pct 0
 
 # -- no content: the waiting screen, never black -----------------------------
-printf 'display = lobby-test-7\nserver = http://signage.example.edu.cn:8080\n' >"$WORK/wait.conf"
+printf 'display = lobby-test-7\n' >"$WORK/wait.conf"
 expect 1 "no content" -- "$PLAYER" --config "$WORK/wait.conf" --content "$WORK/nonexistent" --screenshot "$WORK/waiting.png"
 has "nonexistent/manifest.json" "missing deck named in the log"
 read -r w h luma blackpct colours < <("$IMGDIFF" stats "$WORK/waiting.png")
 awk -v b="$blackpct" -v l="$luma" 'BEGIN { exit !(b < 5 && l > 15) }' && ok || bad "waiting screen is not black (luma $luma, $blackpct% black)"
+# a server configured and nothing synced yet (a cold cache): the waiting screen too
+printf 'display = lobby-test-7\nserver = http://signage.example.edu.cn:8080\ncache = %s\n' "$WORK/coldcache" >"$WORK/wait2.conf"
+expect 1 "cold cache" -- "$PLAYER" --config "$WORK/wait2.conf" --screenshot "$WORK/waiting2.png"
+read -r w h luma blackpct colours < <("$IMGDIFF" stats "$WORK/waiting2.png")
+awk -v b="$blackpct" -v l="$luma" 'BEGIN { exit !(b < 5 && l > 15) }' && ok || bad "cold-cache waiting screen is not black (luma $luma, $blackpct% black)"
+[ -d "$WORK/coldcache/objects" ] && ok || bad "the cache directory was not created"
 
 # -- live, headless ----------------------------------------------------------
 expect 0 "live run" -- "$PLAYER" --content "$DECK" --windowed --size 640x360 --run-for 3

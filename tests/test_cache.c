@@ -98,12 +98,51 @@ int main(void)
     char *text;
     size_t len;
     CHECK_INT(cache_get_manifest(c, &text, &len, err, sizeof err), -1); /* none yet */
-    CHECK_INT(cache_put_manifest(c, "{\"schema\":1}", 12, err, sizeof err), 0);
-    CHECK_INT(cache_put_manifest(c, "{\"schema\":1,\"version\":\"2\"}", 26, err, sizeof err), 0);
+    char etag[256];
+    cache_get_etag(c, etag, sizeof etag);
+    CHECK_STR(etag, "");
+    CHECK_INT(cache_put_manifest(c, "{\"schema\":1}", 12, "\"v1\"", err, sizeof err), 0);
+    cache_get_etag(c, etag, sizeof etag);
+    CHECK_STR(etag, "\"v1\"");
+    CHECK_INT(cache_put_manifest(c, "{\"schema\":1,\"version\":\"2\"}", 26, NULL, err,
+                                 sizeof err), 0);
+    cache_get_etag(c, etag, sizeof etag); /* a manifest without ETag drops the old one */
+    CHECK_STR(etag, "");
     CHECK_INT(cache_get_manifest(c, &text, &len, err, sizeof err), 0);
     CHECK_STR(text, "{\"schema\":1,\"version\":\"2\"}");
     free(text);
     CHECK_INT(count_files("tmp"), 0);
+    /* an ETag file that was tampered with (a blank inside) is ignored */
+    char epath[700];
+    snprintf(epath, sizeof epath, "%s/manifest.etag", dir);
+    FILE *ef = fopen(epath, "w");
+    fputs("\"a b\"", ef);
+    fclose(ef);
+    cache_get_etag(c, etag, sizeof etag);
+    CHECK_STR(etag, "");
+
+    /* bit rot: verify re-reads and re-hashes; a corrupt object is removed */
+    CHECK_INT(cache_verify(c, sb, (int64_t)strlen(b)), 1);
+    char opath[700];
+    snprintf(opath, sizeof opath, "%s/objects/%s", dir, sb);
+    FILE *of = fopen(opath, "r+");
+    fputc('X', of); /* same size, different bytes */
+    fclose(of);
+    CHECK(cache_has(c, sb, (int64_t)strlen(b))); /* the size alone cannot tell */
+    CHECK_INT(cache_verify(c, sb, (int64_t)strlen(b)), -1);
+    CHECK(!cache_has(c, sb, (int64_t)strlen(b)));
+    CHECK_INT(cache_verify(c, sb, (int64_t)strlen(b)), 0); /* now missing */
+    CHECK_INT(put(c, b, strlen(b), sb, (int64_t)strlen(b), err), 0);
+    int64_t bytes, files;
+    cache_stats(c, &bytes, &files);
+    CHECK_INT(files, 2);
+    CHECK_INT(bytes, (int64_t)(strlen(a) + strlen(b)));
+    cache_drop(c, sb);
+    CHECK(!cache_has(c, sb, (int64_t)strlen(b)));
+    cache_drop(c, "../manifest.json"); /* never a path from input */
+    CHECK_INT(cache_get_manifest(c, &text, &len, err, sizeof err), 0);
+    free(text);
+    CHECK_INT(put(c, b, strlen(b), sb, (int64_t)strlen(b), err), 0);
 
     /* a crash mid-download leaves a temp file: the next start clears it and
      * it never shows up as an asset */

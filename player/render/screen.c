@@ -90,6 +90,7 @@ typedef struct app {
     uint64_t failed_sig;
     double failed_at;
 
+    bool read_back; /* hand this frame to the board (a screenshot was asked for) */
     char last_error[512];
     double mono0;
     int64_t last_eval;
@@ -290,16 +291,33 @@ static long alert_key_of(const app *a, size_t *turn_out)
 static void request_all(app *a, int shot_slide)
 {
     if (waiting_mode(a)) {
+        const player_config *c = a->cfg;
+        char content[600], error[600];
+        snprintf(content, sizeof content, "%s", a->o->content_label ? a->o->content_label : "");
+        snprintf(error, sizeof error, "%s", a->last_error);
+        if (a->o->board) {
+            /* The first download shows its progress, not a black screen. */
+            status_snapshot snap;
+            status_get(a->o->board, 0, &snap);
+            if (snap.progress_total > 0)
+                snprintf(content, sizeof content, "正在下载内容 %d/%d  Downloading %d of %d files",
+                         snap.progress_done, snap.progress_total, snap.progress_done,
+                         snap.progress_total);
+            else if (!a->d && snap.sync == SYNC_OK)
+                snprintf(content, sizeof content, "%s", "服务器上暂无本屏的内容 (the server has no content for this display)");
+            if (snap.last_error[0] && snap.sync != SYNC_OK)
+                snprintf(error, sizeof error, "%s", snap.last_error);
+        }
         /* Redrawn every 30 s too: the addresses change when DHCP answers. */
-        uint64_t key = hash_str(a->last_error) ^ ((uint64_t)a->lw << 32) ^ (uint64_t)a->lh ^
-                       (uint64_t)(mono_now() / 30) * 0x9E3779B97F4A7C15ull;
+        uint64_t key = hash_str(error) ^ (hash_str(content) * 31) ^ ((uint64_t)a->lw << 32) ^
+                       (uint64_t)a->lh ^ (uint64_t)(mono_now() / 30) * 0x9E3779B97F4A7C15ull;
         if (a->waiting_req_key != key) {
             prep_job j = {.kind = PREP_WAITING, .w = a->lw, .h = a->lh, .gen = a->gen};
-            const player_config *c = a->cfg;
             j.info[0] = strdup(c->display_id ? c->display_id : "unknown");
-            j.info[2] = c->server ? strdup(c->server) : NULL;
-            j.info[3] = c->content_dir ? strdup(c->content_dir) : NULL;
-            j.info[4] = strdup(a->last_error);
+            j.info[2] = c->server ? strdup(c->server)
+                                  : (c->manifest_url ? strdup(c->manifest_url) : NULL);
+            j.info[3] = content[0] ? strdup(content) : NULL;
+            j.info[4] = strdup(error);
             j.info[5] = strdup(SIGNAGE_VERSION);
             prep_submit(a->prep, &j);
             a->waiting_req_key = key;
@@ -398,7 +416,7 @@ static void swap_deck(app *a, deck *nd)
 {
     deck *od = a->d;
     int ncur = -1, nprev = -1;
-    for (size_t s = 0; s < SLOTS; s++) {
+    for (size_t s = 0; s < SLOTS && od; s++) {
         slot *sl = &a->slots[s];
         if (sl->index < 0)
             continue;
@@ -441,6 +459,41 @@ static void swap_deck(app *a, deck *nd)
     deck_unref(od);
 }
 
+/* A deck the sync thread finished (all files verified) goes on air. */
+static void take_synced(app *a)
+{
+    if (!a->o->sync)
+        return;
+    deck *nd = sync_take_deck(a->o->sync);
+    if (nd)
+        swap_deck(a, nd);
+}
+
+/* What is on screen, for the status file and the heartbeat. */
+static void post_status(app *a)
+{
+    if (!a->o->board)
+        return;
+    const char *kind = "slide", *id = NULL;
+    int active = 0;
+    for (size_t i = 0; i < a->n; i++)
+        active += a->st[i].on_air && !a->st[i].failed;
+    if (waiting_mode(a)) {
+        kind = "waiting";
+    } else if (a->n_alert_on && a->alert) {
+        kind = "alert";
+        size_t turn;
+        alert_key_of(a, &turn);
+        id = a->d->m->alerts[a->alert_on[turn]].id;
+    } else if (a->view.cur >= 0) {
+        id = a->d->m->slides[a->view.cur].id;
+    } else {
+        kind = a->frames ? "idle" : "";
+    }
+    status_set_showing(a->o->board, kind, id, active);
+    status_set_version(a->o->board, a->d ? a->d->m->version : NULL);
+}
+
 static void take_load(app *a, prep_result *r)
 {
     a->load_pending = false;
@@ -479,6 +532,18 @@ static void watch_content(app *a, double now)
     a->load_pending = true;
 }
 
+/* A synced deck's picture could not be used: the sync thread checks the
+ * cached file and fetches it again if it is missing or corrupt. */
+static void report_media(app *a, const prep_result *r)
+{
+    const manifest *m = a->d->m;
+    if (r->kind == PREP_SLIDE && r->index >= 0 && (size_t)r->index < m->n_slides &&
+        m->slides[r->index].has_media)
+        sync_report_bad_asset(a->o->sync, m->slides[r->index].media.sha256);
+    else if (r->kind == PREP_HEADER && m->has_logo)
+        sync_report_bad_asset(a->o->sync, m->logo.sha256);
+}
+
 static void take_result(app *a, prep_result *r, int shot_slide)
 {
     if (r->kind == PREP_LOAD) {
@@ -496,6 +561,8 @@ static void take_result(app *a, prep_result *r, int shot_slide)
     } else if (r->warn[0]) {
         log_msg(LOG_WARN, "%s", r->warn);
     }
+    if ((r->err[0] || r->warn[0]) && a->o->sync && a->d->cas_dir)
+        report_media(a, r);
     if (r->err[0]) {
         const char *what = r->kind == PREP_SLIDE ? "slide" : r->kind == PREP_ALERT ? "alert" : "screen";
         char msg[700];
@@ -759,6 +826,22 @@ static void draw_main(app *a)
     copy_rect(a, cur, m, 255);
 }
 
+/* The frame just drawn, for the server's screenshot: pixels go to the
+ * board; the report thread scales, encodes and sends them. */
+static void read_back(app *a)
+{
+    int w = a->pw, h = a->ph;
+    uint8_t *px = malloc((size_t)w * h * 4);
+    if (!px)
+        return;
+    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGBA32, px, w * 4) != 0) {
+        log_msg(LOG_WARN, "screenshot: %s", SDL_GetError());
+        free(px);
+        return;
+    }
+    status_put_screenshot(a->o->board, px, w, h, w * 4);
+}
+
 static void draw_frame(app *a, double now)
 {
     SDL_SetRenderTarget(a->ren, a->rot);
@@ -786,6 +869,10 @@ static void draw_frame(app *a, double now)
         SDL_RenderClear(a->ren);
         SDL_Rect dst = {(a->pw - a->lw) / 2, (a->ph - a->lh) / 2, a->lw, a->lh};
         SDL_RenderCopyEx(a->ren, a->rot, NULL, &dst, a->cfg->rotate, NULL, SDL_FLIP_NONE);
+    }
+    if (a->read_back) {
+        read_back(a);
+        a->read_back = false;
     }
     SDL_RenderPresent(a->ren);
 }
@@ -997,6 +1084,8 @@ static int run_live(app *a)
         request_all(a, -1);
         release_unneeded(a, -1);
         watch_content(a, now);
+        take_synced(a);
+        post_status(a);
 
         /* Under an alert or the waiting screen the slides go on cycling
          * (so they resume in order) but cost no frames. */
@@ -1008,7 +1097,9 @@ static int run_live(app *a)
             log_msg(LOG_DEBUG, "slide \"%s\" on screen", a->d->m->slides[a->view.cur].id);
         bool animating =
             slides_visible && (a->view.prev >= 0 || (a->lay.ticker.h && a->ticker.n));
-        if (a->dirty || animating) {
+        bool shot = a->o->board && status_screenshot_requested(a->o->board);
+        if (a->dirty || animating || shot) {
+            a->read_back = shot;
             draw_frame(a, now);
             a->frames++;
             a->dirty = false;
@@ -1096,7 +1187,7 @@ int screen_run(const screen_opts *opts, deck *d)
         return -1;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
-    a.wake = SDL_RegisterEvents(1);
+    a.wake = opts->wake_event ? opts->wake_event : SDL_RegisterEvents(1);
     if (ensure_deck_arrays(&a) != 0 || create_output(&a) != 0 || setup_rotation(&a) != 0)
         goto out;
     const player_config *c = a.cfg;

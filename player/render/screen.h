@@ -16,6 +16,8 @@
 
 #include "config.h"
 #include "deck.h"
+#include "status.h"
+#include "sync.h"
 
 typedef struct screen_opts {
     const player_config *cfg;
@@ -26,6 +28,10 @@ typedef struct screen_opts {
     double run_for;         /* live: exit after this many seconds (0 = run forever) */
     const char *last_error; /* shown on the waiting screen */
     const char *watch_dir;  /* live: reload this content folder when it changes (NULL = no) */
+    syncer *sync;             /* live: take new decks from it, report bad assets (NULL = no) */
+    status_board *board;    /* live: post what is showing, serve screenshots (NULL = no) */
+    const char *content_label; /* the waiting screen's "content" line (folder or URL) */
+    unsigned wake_event;    /* an SDL user event type registered by the caller (0 = own) */
 } screen_opts;
 
 /* Runs until quit (or one frame for a screenshot).  `d` may be NULL (no

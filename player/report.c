@@ -1,0 +1,197 @@
+/* report.c - status file, heartbeat and screenshots. */
+#include "report.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REPORT_REPLY_MAX (64 * 1024)
+
+#include "fileio.h"
+#include "image.h"
+#include "log.h"
+
+struct report {
+    report_opts o;
+    char *status_file, *status_url, *screenshot_url;
+    fetch *net;
+    atomic_int stop;
+    pthread_t thread;
+    bool started;
+    char file_error[512]; /* last status-file error, logged once */
+};
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void write_file(report *r, const char *json)
+{
+    char err[512];
+    if (fileio_write_atomic(r->status_file, json, strlen(json), 0, err, sizeof err) != 0) {
+        if (strcmp(err, r->file_error) != 0)
+            log_msg(LOG_WARN, "status file: %s", err);
+        snprintf(r->file_error, sizeof r->file_error, "%s", err);
+    } else {
+        r->file_error[0] = '\0';
+    }
+}
+
+typedef struct reply_buf {
+    char buf[REPORT_REPLY_MAX + 1];
+    size_t len;
+} reply_buf;
+
+static int collect(void *user, const void *data, size_t len)
+{
+    reply_buf *b = user;
+    if (len > REPORT_REPLY_MAX - b->len)
+        return -1; /* cannot happen: fetch caps the body at REPORT_REPLY_MAX */
+    memcpy(b->buf + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+/* Sends a heartbeat; returns true when the server asked for a screenshot. */
+static bool heartbeat(report *r, const char *json)
+{
+    reply_buf *b = calloc(1, sizeof *b);
+    if (!b)
+        return false;
+    fetch_req q = {.url = r->status_url, .content_type = "application/json", .body = json,
+                   .body_len = strlen(json), .max_bytes = REPORT_REPLY_MAX, .sink = collect,
+                   .user = b};
+    fetch_res res;
+    bool want = false;
+    if (fetch_do(r->net, &q, &res) == 0 && res.status >= 200 && res.status < 300) {
+        json_t *root = json_loadb(b->buf, b->len, 0, NULL);
+        want = root && json_is_true(json_object_get(root, "screenshot"));
+        json_decref(root);
+    } else {
+        log_msg(LOG_DEBUG, "heartbeat: %s", res.err);
+    }
+    free(b);
+    return want;
+}
+
+static void send_screenshot(report *r)
+{
+    uint8_t *px;
+    int w, h, stride;
+    if (!status_take_screenshot(r->o.board, &px, &w, &h, &stride))
+        return;
+    image_rgba full = {.width = w, .height = h, .stride = stride, .pixels = px}, small = {0};
+    int sw = w > REPORT_SHOT_WIDTH ? REPORT_SHOT_WIDTH : w;
+    int sh = (int)((int64_t)h * sw / w);
+    if (sh < 1)
+        sh = 1;
+    uint8_t *jpg = NULL;
+    size_t len = 0;
+    char err[256];
+    if (image_resize(&full, sw, sh, &small) == 0 &&
+        image_encode_jpeg(&small, 80, &jpg, &len, err, sizeof err) == 0 && r->screenshot_url) {
+        fetch_req q = {.url = r->screenshot_url, .content_type = "image/jpeg", .body = jpg,
+                       .body_len = len, .max_bytes = REPORT_REPLY_MAX};
+        fetch_res res;
+        if (fetch_do(r->net, &q, &res) != 0 || res.status >= 300)
+            log_msg(LOG_WARN, "screenshot upload: %s", res.err);
+        else
+            log_msg(LOG_INFO, "screenshot sent (%dx%d, %zu bytes)", sw, sh, len);
+    }
+    free(jpg);
+    image_free(&small);
+    image_free(&full);
+}
+
+static void *run(void *arg)
+{
+    report *r = arg;
+    double next_file = 0, next_beat = mono() + 1.0; /* first heartbeat soon after start */
+    uint64_t seen = 0;
+    bool last_round = false;
+    while (true) {
+        if (atomic_load(&r->stop))
+            last_round = true;
+        double now = mono();
+        status_snapshot snap;
+        status_get(r->o.board, now, &snap);
+        bool changed = snap.changes != seen;
+        seen = snap.changes;
+        char *json = NULL;
+        if (r->status_file && (changed || now >= next_file || last_round)) {
+            json = status_json(&snap);
+            if (json)
+                write_file(r, json);
+            next_file = now + REPORT_FILE_INTERVAL;
+        }
+        if (last_round) {
+            free(json);
+            break;
+        }
+        if (r->status_url && now >= next_beat) {
+            if (!json)
+                json = status_json(&snap);
+            if (json && heartbeat(r, json))
+                status_request_screenshot(r->o.board);
+            next_beat = mono() + r->o.heartbeat_interval;
+        }
+        free(json);
+        send_screenshot(r);
+        double until = next_file;
+        if (r->status_url && next_beat < until)
+            until = next_beat;
+        double wait = until - mono();
+        if (wait > 0)
+            status_wait(r->o.board, seen, wait);
+    }
+    return NULL;
+}
+
+int report_start(const report_opts *o, report **out, char *err, size_t errlen)
+{
+    report *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    r->o = *o;
+    atomic_init(&r->stop, 0);
+    fetch_opts net = o->net;
+    net.stop = &r->stop;
+    if ((o->status_file && !(r->status_file = strdup(o->status_file))) ||
+        (o->status_url && !(r->status_url = strdup(o->status_url))) ||
+        (o->screenshot_url && !(r->screenshot_url = strdup(o->screenshot_url))) ||
+        fetch_open(&net, &r->net, err, errlen) != 0) {
+        report_stop(r);
+        return -1;
+    }
+    if (pthread_create(&r->thread, NULL, run, r) != 0) {
+        snprintf(err, errlen, "cannot start the report thread");
+        report_stop(r);
+        return -1;
+    }
+    r->started = true;
+    *out = r;
+    return 0;
+}
+
+void report_stop(report *r)
+{
+    if (!r)
+        return;
+    atomic_store(&r->stop, 1);
+    status_kick(r->o.board);
+    if (r->started)
+        pthread_join(r->thread, NULL);
+    fetch_close(r->net);
+    free(r->status_file);
+    free(r->status_url);
+    free(r->screenshot_url);
+    free(r);
+}
