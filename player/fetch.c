@@ -26,6 +26,8 @@ typedef struct xfer {
     char why[256];       /* our own reason for aborting */
     curl_off_t last_now; /* bytes seen at last progress */
     double last_move;    /* monotonic seconds of the last byte */
+    curl_off_t win_bytes; /* bytes at the start of the current speed window */
+    double win_start;
     double started;
 } xfer;
 
@@ -138,17 +140,37 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
     }
     double now = mono();
     curl_off_t moved = dlnow + ulnow;
+    if (moved == 0) {
+        /* nothing yet: a long-poll may rightly be silent for a while */
+        double allowed = x->f->o.stall_s;
+        if (x->r->first_byte_s > allowed)
+            allowed = x->r->first_byte_s;
+        if (now - x->started > allowed) {
+            snprintf(x->why, sizeof x->why, "no answer for %.0f s", now - x->started);
+            return 1;
+        }
+        x->win_start = now;
+        return 0;
+    }
     if (moved != x->last_now) {
         x->last_now = moved;
         x->last_move = now;
-        return 0;
     }
-    double allowed = x->f->o.stall_s;
-    if (moved == 0 && x->r->first_byte_s > allowed)
-        allowed = x->r->first_byte_s;
-    if (now - x->last_move > allowed) {
+    if (now - x->last_move > x->f->o.stall_s) {
         snprintf(x->why, sizeof x->why, "no data for %.0f s (stalled)", now - x->last_move);
         return 1;
+    }
+    /* A drip is a stall too: less than FETCH_MIN_RATE on average over a
+     * whole stall window fails. */
+    if (now - x->win_start >= x->f->o.stall_s) {
+        double rate = (double)(moved - x->win_bytes) / (now - x->win_start);
+        if (rate < FETCH_MIN_RATE) {
+            snprintf(x->why, sizeof x->why, "too slow: %.0f bytes/s for %.0f s", rate,
+                     now - x->win_start);
+            return 1;
+        }
+        x->win_start = now;
+        x->win_bytes = moved;
     }
     return 0;
 }
@@ -157,7 +179,7 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
 {
     memset(res, 0, sizeof *res);
     xfer x = {.f = f, .r = r, .res = res};
-    x.started = x.last_move = mono();
+    x.started = x.last_move = x.win_start = mono();
     CURL *c = f->curl;
     curl_easy_reset(c);
     char errbuf[CURL_ERROR_SIZE] = "";

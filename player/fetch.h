@@ -6,8 +6,9 @@
  *     cannot send us to file:// or elsewhere); at most FETCH_MAX_REDIRECTS;
  *   - TLS peer and host verification always on; `ca_file` adds a CA bundle;
  *   - a connect timeout, and a stall timeout: a transfer that receives
- *     nothing for `stall_s` seconds fails (before the first byte, a long-poll
- *     is allowed `first_byte_s` instead);
+ *     nothing for `stall_s` seconds, or less than FETCH_MIN_RATE bytes/s
+ *     over `stall_s` (a drip), fails; before the first byte a long-poll is
+ *     allowed `first_byte_s` instead;
  *   - a body cap: more than `max_bytes` fails at once, whether or not the
  *     server announced a length;
  *   - the bearer token, if any, goes to the configured server only: it is
@@ -30,6 +31,7 @@
 #include <stdint.h>
 
 #define FETCH_MAX_REDIRECTS 5
+#define FETCH_MIN_RATE 512.0 /* bytes/s, averaged over a stall window */
 
 typedef struct fetch fetch;
 

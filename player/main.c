@@ -310,6 +310,7 @@ static deck *load_cached_deck(cache *c, const char *source, const char *tz, char
 {
     char *text = NULL, why[512];
     size_t len = 0;
+    err[0] = '\0';
     if (cache_get_manifest(c, &text, &len, why, sizeof why) != 0)
         return NULL; /* a cold cache */
     diag_list diags;
@@ -418,18 +419,17 @@ int main(int argc, char **argv)
     if (syncing) {
         /* Synced content: the last verified deck in the cache plays at once. */
         net.cache_dir = cfg.cache_dir ? strdup(cfg.cache_dir) : default_cache_dir();
-        char err[512];
+        char err[512] = "";
         if (!net.cache_dir || cache_open(net.cache_dir, &net.cache, err, sizeof err) != 0) {
             snprintf(last_error, sizeof last_error, "%s",
                      net.cache_dir ? err : "no cache directory");
             diag_add(&diags, DIAG_ERROR, "%s", last_error);
         } else {
             d = load_cached_deck(net.cache, net.manifest_url, cfg.timezone, err, sizeof err);
-            if (!d && err[0] && strncmp(err, "cached", 6) == 0) {
+            if (!d && err[0]) {
                 snprintf(last_error, sizeof last_error, "%s", err);
                 diag_add(&diags, DIAG_WARNING, "%s", err);
             }
-            err[0] = '\0';
         }
     } else {
         content = cfg.content_dir;

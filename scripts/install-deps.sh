@@ -9,7 +9,7 @@ PKGS="build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcurl4-openssl-dev libjansson-dev
   libqrencode-dev libfontconfig-dev libjpeg-dev libpng-dev libwebp-dev libsodium-dev zlib1g-dev
   fonts-noto-cjk fonts-dejavu-core tzdata"
-TEST_PKGS="zbar-tools python3 valgrind"
+TEST_PKGS="zbar-tools python3 valgrind openssl"
 
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"

@@ -738,11 +738,13 @@ static void test_example_file(void)
     fclose(f);
     text[n] = '\0';
     size_t o = 0, settings = 0;
-    bool seen[16] = {false};
+    bool seen[32] = {false};
     static const char *const keys[] = {
         "content", "server", "display", "size", "rotate", "windowed", "font", "font_bold",
         "font_fallback", "timezone", "slide_duration", "transition_time", "ticker_speed",
-        "alert_duration", "max_image_megapixels",
+        "alert_duration", "max_image_megapixels", "manifest_url", "token", "ca_file", "cache",
+        "cache_max_mb", "status", "poll_interval", "long_poll", "retry_max", "stall_timeout",
+        "heartbeat_interval",
     };
     for (char *line = text; *line;) {
         char *nl = strchr(line, '\n');
@@ -788,6 +790,17 @@ static void test_example_file(void)
     CHECK(on.ticker_speed == def.ticker_speed);
     CHECK(on.alert_duration == def.alert_duration);
     CHECK_INT(on.max_image_pixels, def.max_image_pixels);
+    CHECK(on.manifest_url != NULL); /* examples: off by default */
+    CHECK(on.token == NULL);
+    CHECK(on.ca_file != NULL);
+    CHECK_STR(on.cache_dir, "/var/cache/campus-signage"); /* the service's default, spelt out */
+    CHECK_STR(on.status_file, "/run/campus-signage/status.json");
+    CHECK_INT(on.cache_max_bytes, def.cache_max_bytes);
+    CHECK(on.poll_interval == def.poll_interval);
+    CHECK(on.long_poll == def.long_poll);
+    CHECK(on.retry_max == def.retry_max);
+    CHECK(on.stall_timeout == def.stall_timeout);
+    CHECK(on.heartbeat_interval == def.heartbeat_interval);
     config_free(&def);
     config_free(&on);
 }
