@@ -627,7 +627,9 @@ static round_result round_once(syncer *s)
         /* A server that held the poll can be asked again at once. */
         out = wait > 0 && res.seconds >= wait / 2 ? ROUND_AGAIN : ROUND_WAIT;
     } else if (res.status == 200) {
-        const char *base = res.url[0] ? res.url : s->url;
+        /* Assets resolve against where the manifest really came from
+         * (after redirects); without a redirect that is the configured URL. */
+        const char *base = res.url[0] && strcmp(res.url, url) != 0 ? res.url : s->url;
         out = take_manifest(s, mb.buf ? mb.buf : "", mb.len, res.etag, base);
     } else {
         snprintf(err, sizeof err, "%s: %s", s->url, res.err[0] ? res.err : "unexpected answer");
