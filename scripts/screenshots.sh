@@ -20,7 +20,7 @@ shot alert --size 1920x1080 --at 2026-12-05T09:30:00+08:00
 # the technician's screen: no content yet
 tmp=$(mktemp -d)
 printf 'display = lobby-a\nserver = http://signage.example.edu.cn:8080\n' >"$tmp/player.conf"
-"$P" --config "$tmp/player.conf" --content /var/cache/campus-signage/none --size 1920x1080 \
+"$P" --config "$tmp/player.conf" --cache "$tmp/cache" --size 1920x1080 \
     --screenshot "$OUT/waiting.png" || true
 rm -rf "$tmp"
 ls -la "$OUT"

@@ -27,6 +27,7 @@ Control (never faulted):
   GET  /_log, POST /_log/reset                      requests seen (method, path, status,
                                                     bytes_in, bytes_out, duration, headers)
   GET  /_status/{id}                                heartbeats and screenshots received
+  GET  /_shot/{id}                                  the last screenshot (JPEG)
 
 RULE = {"match": "manifest"|"assets"|"all"|SHA256, "fault": F, "count": N (optional), ...}
   F: "status" (+"code"), "truncate", "corrupt", "wrong_size", "drip" (+"rate" B/s),
@@ -319,7 +320,7 @@ class Handler(BaseHTTPRequestHandler):
                 with LOCK:
                     s = STATE["shots"].setdefault(disp, {"n": 0})
                     s.update(n=s["n"] + 1, size=len(body),
-                             type=self.headers.get("Content-Type"))
+                             type=self.headers.get("Content-Type"), last=body)
                 return self.reply(204)
         return self.reply(404, b"not found\n")
 
@@ -360,6 +361,10 @@ class Handler(BaseHTTPRequestHandler):
     def control(self, u, body):
         doc = json.loads(body) if body else {}
         p = u.path
+        if p.startswith("/_shot/"):
+            with LOCK:
+                jpg = STATE["shots"].get(p.split("/")[-1], {}).get("last")
+            return self.reply(200, jpg, "image/jpeg") if jpg else self.reply(404, b"none\n")
         if p == "/_control/deck":
             return self.reply(200, json.dumps({"etag": load_deck(doc["dir"])}).encode(),
                               "application/json")

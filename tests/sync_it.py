@@ -25,6 +25,7 @@ import urllib.request
 import zlib
 
 PLAYER, SRC, WORK = sys.argv[1:4]
+IMGDIFF = os.path.join(os.path.dirname(PLAYER), "tests", "imgdiff")
 GROUP = sys.argv[4] if len(sys.argv) > 4 else "all"
 SERVER_PY = os.path.join(SRC, "tests", "fault_server.py")
 BASE_DECK = os.path.join(SRC, "tests", "data", "deck")
@@ -184,7 +185,9 @@ class Player:
         self.logpath = os.path.join(self.dir, "player.log")
         env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
                    SIGNAGE_DEBUG="1")
-        self.p = subprocess.Popen([PLAYER, "--config", cfg, "--cache", self.cache, "--status",
+        # SIGNAGE_WRAP="valgrind --log-file=..." runs the player under a tool
+        wrap = os.environ.get("SIGNAGE_WRAP", "").split()
+        self.p = subprocess.Popen(wrap + [PLAYER, "--config", cfg, "--cache", self.cache, "--status",
                                    self.status, "--windowed", "--size", "320x180"] + args,
                                   stdout=open(self.logpath, "a"), stderr=subprocess.STDOUT,
                                   env=env)
@@ -503,11 +506,52 @@ def faults():
         p = Player("static", ["--manifest-url", srv.url + "/static/manifest.json"],
                    conf="long_poll = 25\n")
         st = p.wait(version_is("C"), 10, "static host")
-        time.sleep(6)
-        man = [r for r in srv.requests() if r["path"].startswith("/static/manifest.json")]
-        record("static host (manifest_url)", "deck via relative urls; polls every ~5 s, not at once",
-               "version %s, %d manifest GETs in ~7 s" % (st and st["manifest_version"], len(man)),
-               st is not None and 2 <= len(man) <= 3)
+        t0 = time.time()
+        man = []
+        while time.time() - t0 < 15 and len(man) < 4:
+            man = [r for r in srv.requests() if r["path"].startswith("/static/manifest.json")]
+            time.sleep(0.2)
+        # after the deck (200) and one check at once (304), polls come every
+        # poll_interval (5 s) x [0.8, 1.2), never at once
+        gaps = [b["t"] - a["t"] for a, b in zip(man[1:], man[2:])]
+        record("static host (manifest_url)", "deck via relative urls; then a poll every 4-6 s",
+               "version %s; gaps between polls %s s" % (
+                   st and st["manifest_version"], ", ".join("%.1f" % g for g in gaps)),
+               st is not None and len(gaps) >= 2 and all(3.9 <= g <= 6.5 for g in gaps)
+               and all("?wait=" not in r["path"] or r["status"] in (200, 304) for r in man))
+        p.stop()
+
+        # -- the first sync shows its progress on screen, not a black screen
+        slow = make_deck("S", "S", extra=3, seed=5, big=3)
+        srv.deck(slow)
+        srv.faults({"match": "assets", "fault": "drip", "rate": 250000})
+        srv.control("/_control/screenshot", {"display": "lobby-a"})
+        p = Player("progress", ["--server", srv.url])
+        st = p.wait(lambda s: s["showing"]["kind"] == "waiting"
+                    and s["sync"].get("progress", {}).get("total", 0) > 0, 10, "progress shown")
+        prog = st and st["sync"]["progress"]
+        shot = None
+        t0 = time.time()
+        while time.time() - t0 < 10 and shot is None:
+            try:
+                req = urllib.request.urlopen(srv.ctl + "/_shot/lobby-a", timeout=5)
+                shot = req.read()
+            except OSError:
+                time.sleep(0.2)
+        stats = None
+        if shot:
+            path = os.path.join(WORK, "progress.jpg")
+            open(path, "wb").write(shot)
+            out = subprocess.run([IMGDIFF, "stats", path], capture_output=True, text=True)
+            stats = out.stdout.split()
+        st2 = p.wait(version_is("S"), 30, "progress: deck arrives")
+        srv.faults()
+        # stats: width height mean-luma black-percent colours
+        record("first sync shows progress", "waiting screen with 'n/N' (status + screenshot)",
+               "progress %s; screenshot %s" % (prog, stats and "%sx%s luma %s, %s%% black" % tuple(stats[:4])),
+               prog is not None and prog["total"] == len(deck_assets(slow))
+               and stats is not None and float(stats[2]) > 15 and float(stats[3]) < 5
+               and st2 is not None)
         p.stop()
 
         # -- heartbeat and screenshot on request
@@ -542,7 +586,8 @@ def faults():
     srv = Server(A, "--tls", crt, key, "--token", "s3cret")
     try:
         p = Player("tls", ["--server", srv.url], conf="token = s3cret\n")
-        st = p.wait(lambda s: s["sync"]["last_error"], 10, "untrusted certificate")
+        st = p.wait(lambda s: s["sync"]["last_error"] and s["showing"]["kind"] == "waiting", 10,
+                    "untrusted certificate")
         record("https, unknown CA, no ca_file", "refused (certificate)",
                st and st["sync"]["last_error"],
                st is not None and "certif" in st["sync"]["last_error"].lower()

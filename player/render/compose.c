@@ -738,7 +738,7 @@ SDL_Surface *compose_waiting(compose_ctx *c, const compose_info *info, int w, in
     fill(out, mx, y - mid, w - 2 * mx, unit / 400 > 1 ? unit / 400 : 1, dim);
     int px = layout_text_floor(unit) * 9 / 10;
     int line = px * 18 / 10;
-    int key_w = px * 9;
+    int key_w = px * 21 / 2; /* fits "最近错误 Last error" with a gap */
     struct {
         const char *key;
         const char *value;

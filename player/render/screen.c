@@ -303,8 +303,9 @@ static void request_all(app *a, int shot_slide)
                 snprintf(content, sizeof content, "正在下载内容 %d/%d  Downloading %d of %d files",
                          snap.progress_done, snap.progress_total, snap.progress_done,
                          snap.progress_total);
-            else if (!a->d && snap.sync == SYNC_OK)
-                snprintf(content, sizeof content, "%s", "服务器上暂无本屏的内容 (the server has no content for this display)");
+            else if (a->d && a->d->m->n_slides == 0)
+                snprintf(content, sizeof content, "%s",
+                         "服务器上暂无本屏的内容 (no slides for this display yet)");
             if (snap.last_error[0] && snap.sync != SYNC_OK)
                 snprintf(error, sizeof error, "%s", snap.last_error);
         }
