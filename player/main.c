@@ -365,10 +365,6 @@ int main(int argc, char **argv)
     int r = parse_cli(argc, argv, &c);
     if (r >= 0)
         return r;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        fprintf(stderr, "signage-player: libcurl failed to initialise\n");
-        return 1;
-    }
 
     player_config cfg;
     config_init(&cfg);
@@ -379,6 +375,7 @@ int main(int argc, char **argv)
     char *demo = NULL;
     netside net;
     memset(&net, 0, sizeof net);
+    bool curl_up = false;
 
     bool config_ok = true;
     const char *config_path = c.config;
@@ -459,6 +456,13 @@ int main(int argc, char **argv)
                 d->m->n_slides, d->m->n_ticker, d->m->n_alerts,
                 syncing ? " (from the cache)" : "");
 
+    /* libcurl (and the TLS library under it) only when there is a network
+     * side: a screen playing a local folder does not pay for it. */
+    curl_up = !c.screenshot && (syncing || cfg.server);
+    if (curl_up && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        log_msg(LOG_ERR, "libcurl failed to initialise");
+        goto out;
+    }
     if (!c.screenshot) {
         /* Live: the status board, the report thread and, with a server, sync. */
         char player[64], err[512] = "";
@@ -533,6 +537,7 @@ out:
     free(demo);
     diag_free(&diags);
     config_free(&cfg);
-    curl_global_cleanup();
+    if (curl_up)
+        curl_global_cleanup();
     return rc;
 }

@@ -167,7 +167,7 @@ int report_start(const report_opts *o, report **out, char *err, size_t errlen)
     if ((o->status_file && !(r->status_file = strdup(o->status_file))) ||
         (o->status_url && !(r->status_url = strdup(o->status_url))) ||
         (o->screenshot_url && !(r->screenshot_url = strdup(o->screenshot_url))) ||
-        fetch_open(&net, &r->net, err, errlen) != 0) {
+        (o->status_url && fetch_open(&net, &r->net, err, errlen) != 0)) {
         report_stop(r);
         return -1;
     }
