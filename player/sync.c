@@ -464,6 +464,8 @@ static int complete_current(syncer *s)
         return -1;
     }
     /* A fresh deck object: the renderer redraws slides that failed. */
+    if (!s->cur_text)
+        return 0;
     manifest *m = NULL;
     diag_list diags;
     diag_init(&diags);
