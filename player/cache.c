@@ -37,22 +37,6 @@ static char *join(const char *a, const char *b)
     return asprintf(&s, "%s/%s", a, b) < 0 ? NULL : s;
 }
 
-static int mkdir_p(const char *dir)
-{
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        return -1;
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* A rename is durable only once the directory holding it is on disk. */
 static int fsync_dir(const char *dir)
 {
@@ -77,7 +61,7 @@ int cache_open(const char *dir, cache **out, char *err, size_t errlen)
         cache_close(c);
         return -1;
     }
-    if (mkdir_p(c->objects) != 0 || mkdir_p(c->tmp) != 0) {
+    if (fileio_mkdirs(c->objects) != 0 || fileio_mkdirs(c->tmp) != 0) {
         snprintf(err, errlen, "cache %s: %s", dir, strerror(errno));
         cache_close(c);
         return -1;

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "monoclock.h"
+
 struct fetch {
     CURL *curl;
     fetch_opts o;
@@ -30,13 +32,6 @@ typedef struct xfer {
     double win_start;
     double started;
 } xfer;
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int fetch_open(const fetch_opts *o, fetch **out, char *err, size_t errlen)
 {
@@ -138,7 +133,7 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
         snprintf(x->why, sizeof x->why, "stopped");
         return 1;
     }
-    double now = mono();
+    double now = monoclock_now();
     curl_off_t moved = dlnow + ulnow;
     if (moved == 0) {
         /* nothing yet: a long-poll may rightly be silent for a while */
@@ -179,7 +174,7 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
 {
     memset(res, 0, sizeof *res);
     xfer x = {.f = f, .r = r, .res = res};
-    x.started = x.last_move = x.win_start = mono();
+    x.started = x.last_move = x.win_start = monoclock_now();
     CURL *c = f->curl;
     curl_easy_reset(c);
     char errbuf[CURL_ERROR_SIZE] = "";
@@ -248,7 +243,7 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
     curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hdr);
     curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &req);
     res->wire_bytes = (int64_t)down + (int64_t)up + hdr + req;
-    res->seconds = mono() - x.started;
+    res->seconds = monoclock_now() - x.started;
     curl_slist_free_all(hdrs);
 
     if (rc != CURLE_OK) {
@@ -284,6 +279,25 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
         snprintf(res->err, sizeof res->err, "HTTP %ld%s%s", res->status, x.errbody[0] ? ": " : "",
                  x.errbody);
     }
+    return 0;
+}
+
+int fetch_to_mem(void *user, const void *data, size_t len)
+{
+    fetch_mem *m = user;
+    if (m->len + len + 1 > m->cap) {
+        size_t nc = m->cap ? m->cap : 4096;
+        while (nc < m->len + len + 1)
+            nc *= 2;
+        char *nb = realloc(m->buf, nc);
+        if (!nb)
+            return -1;
+        m->buf = nb;
+        m->cap = nc;
+    }
+    memcpy(m->buf + m->len, data, len);
+    m->len += len;
+    m->buf[m->len] = '\0';
     return 0;
 }
 

@@ -73,6 +73,16 @@ typedef struct fetch_res {
     char err[512];      /* why it failed (transport, cap, sink) */
 } fetch_res;
 
+/* A growing in-memory body (NUL-terminated), for fetch_to_mem. */
+typedef struct fetch_mem {
+    char *buf; /* malloc'ed; the caller frees */
+    size_t len, cap;
+} fetch_mem;
+
+/* A sink that appends to a fetch_mem (user = the fetch_mem); the request's
+ * max_bytes bounds it. */
+int fetch_to_mem(void *user, const void *data, size_t len);
+
 int fetch_open(const fetch_opts *o, fetch **out, char *err, size_t errlen);
 void fetch_close(fetch *f);
 

@@ -24,6 +24,10 @@ enum {
 int fileio_read(const char *path, size_t max, int flags, char **data, size_t *len, char *err,
                 size_t errlen);
 
+/* mkdir -p: creates `dir` and its missing parents (0755).  Returns 0, or
+ * -1 with errno set. */
+int fileio_mkdirs(const char *dir);
+
 /* Replaces `path` with data[0..len) atomically: written to "PATH.tmp.PID",
  * then renamed over PATH, so a reader sees the old file or the new one,
  * never a mix.  With `durable`, the data and the directory are fsynced

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "deck.h"
 #include "diag.h"
+#include "fileio.h"
 #include "image.h"
 #include "log.h"
 #include "render/fonts.h"
@@ -284,25 +285,6 @@ static char *default_status_file(void)
     return x ? x : xdg_dir("XDG_STATE_HOME", ".local/state", "campus-signage/status.json");
 }
 
-/* mkdir -p of the directory holding `path`. */
-static void make_parent(const char *path)
-{
-    char dir[4096];
-    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
-        return;
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0755);
-            *p = '/';
-        }
-    mkdir(dir, 0755);
-}
-
 /* The deck the cache holds from the last sync: on screen at once at boot,
  * before any network attempt.  A cache that cannot be read is not fatal. */
 static deck *load_cached_deck(cache *c, const char *source, const char *tz, char *err,
@@ -478,8 +460,16 @@ int main(int argc, char **argv)
         }
         if (syncing)
             status_set_sync(net.board, SYNC_OFFLINE, 0, last_error[0] ? last_error : NULL);
-        if (net.status_file)
-            make_parent(net.status_file);
+        if (net.status_file) {
+            /* the status file's directory (e.g. /run/campus-signage) */
+            char dir[4096];
+            snprintf(dir, sizeof dir, "%s", net.status_file);
+            char *slash = strrchr(dir, '/');
+            if (slash && slash != dir) {
+                *slash = '\0';
+                fileio_mkdirs(dir);
+            }
+        }
         fetch_opts fo = {.ca_file = cfg.ca_file, .token = cfg.token, .user_agent = player,
                          .connect_s = 10, .stall_s = cfg.stall_timeout};
         report_opts ro = {.status_file = net.status_file, .heartbeat_interval =

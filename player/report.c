@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "image.h"
 #include "log.h"
+#include "monoclock.h"
 
 struct report {
     report_opts o;
@@ -23,13 +24,6 @@ struct report {
     bool started;
     char file_error[512]; /* last status-file error, logged once */
 };
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void write_file(report *r, const char *json)
 {
@@ -43,40 +37,23 @@ static void write_file(report *r, const char *json)
     }
 }
 
-typedef struct reply_buf {
-    char buf[REPORT_REPLY_MAX + 1];
-    size_t len;
-} reply_buf;
-
-static int collect(void *user, const void *data, size_t len)
-{
-    reply_buf *b = user;
-    if (len > REPORT_REPLY_MAX - b->len)
-        return -1; /* cannot happen: fetch caps the body at REPORT_REPLY_MAX */
-    memcpy(b->buf + b->len, data, len);
-    b->len += len;
-    return 0;
-}
-
 /* Sends a heartbeat; returns true when the server asked for a screenshot. */
 static bool heartbeat(report *r, const char *json)
 {
-    reply_buf *b = calloc(1, sizeof *b);
-    if (!b)
-        return false;
+    fetch_mem b = {0};
     fetch_req q = {.url = r->status_url, .content_type = "application/json", .body = json,
-                   .body_len = strlen(json), .max_bytes = REPORT_REPLY_MAX, .sink = collect,
-                   .user = b};
+                   .body_len = strlen(json), .max_bytes = REPORT_REPLY_MAX,
+                   .sink = fetch_to_mem, .user = &b};
     fetch_res res;
     bool want = false;
     if (fetch_do(r->net, &q, &res) == 0 && res.status >= 200 && res.status < 300) {
-        json_t *root = json_loadb(b->buf, b->len, 0, NULL);
+        json_t *root = b.buf ? json_loadb(b.buf, b.len, 0, NULL) : NULL;
         want = root && json_is_true(json_object_get(root, "screenshot"));
         json_decref(root);
     } else {
         log_msg(LOG_DEBUG, "heartbeat: %s", res.err);
     }
-    free(b);
+    free(b.buf);
     return want;
 }
 
@@ -112,13 +89,13 @@ static void send_screenshot(report *r)
 static void *run(void *arg)
 {
     report *r = arg;
-    double next_file = 0, next_beat = mono() + 1.0; /* first heartbeat soon after start */
+    double next_file = 0, next_beat = monoclock_now() + 1.0; /* first heartbeat soon after start */
     uint64_t seen = 0;
     bool last_round = false;
     while (true) {
         if (atomic_load(&r->stop))
             last_round = true;
-        double now = mono();
+        double now = monoclock_now();
         status_snapshot snap;
         status_get(r->o.board, now, &snap);
         bool changed = snap.changes != seen;
@@ -139,14 +116,14 @@ static void *run(void *arg)
                 json = status_json(&snap);
             if (json && heartbeat(r, json))
                 status_request_screenshot(r->o.board);
-            next_beat = mono() + r->o.heartbeat_interval;
+            next_beat = monoclock_now() + r->o.heartbeat_interval;
         }
         free(json);
         send_screenshot(r);
         double until = next_file;
         if (r->status_url && next_beat < until)
             until = next_beat;
-        double wait = until - mono();
+        double wait = until - monoclock_now();
         if (wait > 0)
             status_wait(r->o.board, seen, wait);
     }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "monoclock.h"
 #include "manifest.h"
 
 #define SYNC_BACKOFF_BASE 2.0  /* seconds after the first failure */
@@ -43,13 +44,6 @@ struct syncer {
     char (*verified)[65]; /* hashes checked since start: no need to hash them again */
     size_t n_verified, cap_verified;
 };
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static double uniform(void)
 {
@@ -573,31 +567,6 @@ static round_result take_manifest(syncer *s, const char *text, size_t len, const
     return ROUND_AGAIN;
 }
 
-/* The manifest is collected in memory, bounded by MANIFEST_MAX_BYTES. */
-typedef struct membuf {
-    char *buf;
-    size_t len, cap;
-} membuf;
-
-static int collect(void *user, const void *data, size_t len)
-{
-    membuf *mb = user;
-    if (mb->len + len + 1 > mb->cap) {
-        size_t nc = mb->cap ? mb->cap : 16384;
-        while (nc < mb->len + len + 1)
-            nc *= 2;
-        char *nb = realloc(mb->buf, nc);
-        if (!nb)
-            return -1;
-        mb->buf = nb;
-        mb->cap = nc;
-    }
-    memcpy(mb->buf + mb->len, data, len);
-    mb->len += len;
-    mb->buf[mb->len] = '\0';
-    return 0;
-}
-
 static round_result round_once(syncer *s)
 {
     char url[4200];
@@ -608,11 +577,11 @@ static round_result round_once(syncer *s)
     }
     status_set_attempt(s->o.board, (int64_t)time(NULL));
 
-    membuf mb = {0};
+    fetch_mem mb = {0}; /* bounded by MANIFEST_MAX_BYTES */
     fetch_req r = {.url = url, .if_none_match = s->etag[0] ? s->etag : NULL,
                    .max_bytes = MANIFEST_MAX_BYTES,
                    .first_byte_s = wait > 0 ? wait + s->o.net.stall_s : 0,
-                   .cancel = &s->poke, .sink = collect, .user = &mb};
+                   .cancel = &s->poke, .sink = fetch_to_mem, .user = &mb};
     fetch_res res;
     int rc = fetch_do(s->net, &r, &res);
     round_result out = ROUND_FAILED;
@@ -649,12 +618,12 @@ static void *run(void *arg)
     while (!quitting(s)) {
         /* Never more than one request a second, whatever a broken server
          * answers (an ETag that changes every time, a held poll that is not). */
-        double since = mono() - last_start;
+        double since = monoclock_now() - last_start;
         if (since < 1.0)
             nap(s, 1.0 - since);
         if (quitting(s))
             break;
-        last_start = mono();
+        last_start = monoclock_now();
         repair(s);
         if (complete_current(s) != 0) {
             s->failures++;
