@@ -1,9 +1,9 @@
+#include "sha256.h"
 #include "cache.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,7 @@ struct cache_writer {
     char sha256[65];
     int64_t size, written;
     char tmp_path[4200];
-    crypto_hash_sha256_state hash;
+    sha256_ctx *hash;
 };
 
 static char *join(const char *a, const char *b)
@@ -50,10 +50,6 @@ static int fsync_dir(const char *dir)
 
 int cache_open(const char *dir, cache **out, char *err, size_t errlen)
 {
-    if (sodium_init() < 0) {
-        snprintf(err, errlen, "libsodium failed to initialise");
-        return -1;
-    }
     cache *c = calloc(1, sizeof *c);
     if (!c || !(c->dir = strdup(dir)) || !(c->objects = join(dir, "objects")) ||
         !(c->tmp = join(dir, "tmp"))) {
@@ -132,7 +128,14 @@ int cache_writer_begin(cache *c, const char *sha256, int64_t size, cache_writer 
         free(w);
         return -1;
     }
-    crypto_hash_sha256_init(&w->hash);
+    w->hash = sha256_begin();
+    if (!w->hash) {
+        snprintf(err, errlen, "out of memory");
+        close(w->fd);
+        unlink(w->tmp_path);
+        free(w);
+        return -1;
+    }
     *out = w;
     return 0;
 }
@@ -164,7 +167,10 @@ int cache_writer_write(cache_writer *w, const void *data, size_t len, char *err,
         snprintf(err, errlen, "cache: writing %s: %s", w->tmp_path, strerror(errno));
         return -1;
     }
-    crypto_hash_sha256_update(&w->hash, data, len);
+    if (sha256_update(w->hash, data, len) != 0) {
+        snprintf(err, errlen, "cache: hashing %s failed", w->tmp_path);
+        return -1;
+    }
     w->written += (int64_t)len;
     return 0;
 }
@@ -176,17 +182,19 @@ void cache_writer_abort(cache_writer *w)
     if (w->fd >= 0)
         close(w->fd);
     unlink(w->tmp_path);
+    sha256_abort(w->hash);
     free(w);
 }
 
 int cache_writer_commit(cache_writer *w, char *err, size_t errlen)
 {
     int rc = -1;
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    char hex[65];
-    crypto_hash_sha256_final(&w->hash, digest);
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    if (w->written != w->size) {
+    char hex[65] = "";
+    int hashed = sha256_end_hex(w->hash, hex);
+    w->hash = NULL;
+    if (hashed != 0) {
+        snprintf(err, errlen, "cache: hashing %s failed", w->tmp_path);
+    } else if (w->written != w->size) {
         snprintf(err, errlen, "asset %.12s…: %lld bytes, the manifest promised %lld", w->sha256,
                  (long long)w->written, (long long)w->size);
     } else if (strcmp(hex, w->sha256) != 0) {
@@ -261,8 +269,8 @@ int cache_verify(cache *c, const char *sha256, int64_t size)
         return 0;
     struct stat st;
     bool good = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
+    sha256_ctx *h = good ? sha256_begin() : NULL;
+    good = good && h;
     unsigned char buf[65536];
     int64_t total = 0;
     while (good) {
@@ -273,16 +281,16 @@ int cache_verify(cache *c, const char *sha256, int64_t size)
             good = false;
         if (n <= 0)
             break;
-        crypto_hash_sha256_update(&h, buf, (size_t)n);
+        if (sha256_update(h, buf, (size_t)n) != 0)
+            good = false;
         total += n;
     }
     close(fd);
     if (good) {
-        unsigned char digest[crypto_hash_sha256_BYTES];
         char hex[65];
-        crypto_hash_sha256_final(&h, digest);
-        sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-        good = total == size && strcmp(hex, sha256) == 0;
+        good = sha256_end_hex(h, hex) == 0 && total == size && strcmp(hex, sha256) == 0;
+    } else {
+        sha256_abort(h);
     }
     if (good)
         return 1;

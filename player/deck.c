@@ -1,8 +1,8 @@
+#include "sha256.h"
 #include "deck.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,15 +177,12 @@ int deck_read_media(const deck *d, const manifest_media *media, uint8_t **data, 
         free(buf);
         return -1;
     }
-    unsigned char hash[crypto_hash_sha256_BYTES];
-    if (sodium_init() < 0) { /* thread-safe, idempotent; needed before any use */
-        snprintf(err, errlen, "libsodium failed to initialise");
+    char hex[65];
+    if (sha256_hex(buf, n, hex) != 0) {
+        snprintf(err, errlen, "%s: cannot compute sha256 (out of memory)", path);
         free(buf);
         return -1;
     }
-    crypto_hash_sha256(hash, (const unsigned char *)buf, n);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     if (strcmp(hex, media->sha256) != 0) {
         snprintf(err, errlen, "%s: sha256 %s does not match the manifest's %s", path, hex,
                  media->sha256);

@@ -824,17 +824,25 @@ static uint8_t to_byte(float v)
  * large the reduction. */
 int image_resize(const image_rgba *src, int w, int h, image_rgba *out)
 {
+    return image_resize_part(src, w, h, 0, 0, w, h, out);
+}
+
+int image_resize_part(const image_rgba *src, int w, int h, int px, int py, int pw, int ph,
+                      image_rgba *out)
+{
     memset(out, 0, sizeof *out);
     if (!src || !src->pixels || src->width < 1 || src->height < 1 ||
-        src->width > INT_MAX / 4 || src->stride < src->width * 4)
+        src->width > INT_MAX / 4 || src->stride < src->width * 4 || w < 1 || h < 1 || px < 0 ||
+        py < 0 || pw < 1 || ph < 1 || px > w - pw || py > h - ph)
         return -1;
-    if (image_alloc(w, h, out) != 0)
+    if (image_alloc(pw, ph, out) != 0)
         return -1;
     int sw = src->width, sh = src->height;
     if (sw == w && sh == h) {
-        for (int y = 0; y < h; y++)
+        for (int y = 0; y < ph; y++)
             memcpy(out->pixels + (size_t)y * (size_t)out->stride,
-                   src->pixels + (size_t)y * (size_t)src->stride, (size_t)w * 4);
+                   src->pixels + (size_t)(y + py) * (size_t)src->stride + (size_t)px * 4,
+                   (size_t)pw * 4);
         return 0;
     }
     axis_filter hx, vy;
@@ -855,7 +863,7 @@ int image_resize(const image_rgba *src, int w, int h, image_rgba *out)
     int ret = -1;
     if (!prem || !cache || !acc)
         goto done;
-    for (int oy = 0; oy < h; oy++) {
+    for (int oy = py; oy < py + ph; oy++) {
         const float *wt = vy.w + (size_t)oy * vy.taps;
         memset(acc, 0, rowf * sizeof *acc);
         for (int k = 0; k < vy.count[oy]; k++) {
@@ -870,16 +878,17 @@ int image_resize(const image_rgba *src, int w, int h, image_rgba *out)
             for (size_t i = 0; i < rowf; i++)
                 acc[i] += wt[k] * r[i];
         }
-        uint8_t *dst = out->pixels + (size_t)oy * (size_t)out->stride;
-        for (int ox = 0; ox < w; ox++) {
+        uint8_t *dst = out->pixels + (size_t)(oy - py) * (size_t)out->stride;
+        for (int ox = px; ox < px + pw; ox++) {
             const float *q = acc + (size_t)ox * 4;
-            uint8_t *p = dst + (size_t)ox * 4;
+            uint8_t *p = dst + (size_t)(ox - px) * 4;
             p[3] = to_byte(q[3]);
             if (p[3] == 0)
                 continue; /* calloc left it transparent black */
-            p[0] = to_byte(q[0] / q[3]);
-            p[1] = to_byte(q[1] / q[3]);
-            p[2] = to_byte(q[2] / q[3]);
+            float inv = 1.0f / q[3]; /* one division, not three */
+            p[0] = to_byte(q[0] * inv);
+            p[1] = to_byte(q[1] * inv);
+            p[2] = to_byte(q[2] * inv);
         }
     }
     ret = 0;

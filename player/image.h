@@ -59,6 +59,12 @@ int image_decode(const uint8_t *data, size_t len, int want_w, int want_h, long l
 /* Resizes src into a new image of w x h (w, h >= 1).  Returns 0 or -1 (OOM). */
 int image_resize(const image_rgba *src, int w, int h, image_rgba *out);
 
+/* The part (x, y, pw, ph) of src resized to w x h, computed alone: a photo
+ * cropped to fill the screen ("cover") costs only the rows and memory of
+ * what is shown.  The part must lie inside w x h.  Returns 0 or -1. */
+int image_resize_part(const image_rgba *src, int w, int h, int x, int y, int pw, int ph,
+                      image_rgba *out);
+
 /* Allocates a w x h image (zeroed). Returns 0 or -1. */
 int image_alloc(int w, int h, image_rgba *out);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ static void usage(FILE *f)
         "      --at ISO-8601   the clock for that frame, e.g. 2026-11-24T10:30:00+08:00\n"
         "      --slide ID      show this slide fully (default: the first on air)\n"
         "  --run-for SECONDS   exit after this many seconds\n"
+        "  --frame-log FILE    benchmarks: record every frame's timing and a coarse picture\n"
+        "                      of it, written to FILE at exit (bench/README.md)\n"
         "  --check             validate config and content, print every problem, exit\n"
         "  --version           print the version\n"
         "  --help              this help\n"
@@ -103,6 +106,7 @@ enum {
     OPT_AT,
     OPT_SLIDE,
     OPT_RUN_FOR,
+    OPT_FRAME_LOG,
     OPT_CHECK,
     OPT_VERSION,
     OPT_HELP,
@@ -114,6 +118,7 @@ typedef struct cli {
     const char *at;
     const char *slide;
     double run_for;
+    const char *frame_log;
     bool check;
     /* flag values applied after the config file (flags win) */
     const char *keys[16];
@@ -139,6 +144,7 @@ static int parse_cli(int argc, char **argv, cli *c)
         {"at", required_argument, NULL, OPT_AT},
         {"slide", required_argument, NULL, OPT_SLIDE},
         {"run-for", required_argument, NULL, OPT_RUN_FOR},
+        {"frame-log", required_argument, NULL, OPT_FRAME_LOG},
         {"check", no_argument, NULL, OPT_CHECK},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
@@ -172,6 +178,7 @@ static int parse_cli(int argc, char **argv, cli *c)
             }
             break;
         }
+        case OPT_FRAME_LOG: c->frame_log = optarg; break;
         case OPT_CHECK: c->check = true; break;
         case OPT_VERSION: printf("signage-player %s\n", SIGNAGE_VERSION); return 0;
         case OPT_HELP: usage(stdout); return 0;
@@ -342,6 +349,13 @@ static void net_stop(netside *n)
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Pictures are big (a 1080p slide is 8 MB).  A fixed threshold keeps
+     * every such buffer in its own mapping, handed back to the system when
+     * freed; glibc's default raises the threshold after the first free, and
+     * later pictures then pile up in the heaps of two threads. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
     cli c;
     memset(&c, 0, sizeof c);
     int r = parse_cli(argc, argv, &c);
@@ -511,6 +525,7 @@ int main(int argc, char **argv)
         .at = at,
         .slide_id = c.slide,
         .run_for = c.run_for,
+        .frame_log = c.frame_log,
         .last_error = last_error,
         .watch_dir = c.screenshot || syncing ? NULL : content,
         .sync = net.sync,

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sodium.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +45,14 @@ struct syncer {
     size_t n_verified, cap_verified;
 };
 
+/* Jitter in [0, 1): from the kernel, so a room of displays powered up
+ * together does not poll in step (no seeding to get wrong). */
 static double uniform(void)
 {
-    return randombytes_uniform(1u << 30) / (double)(1u << 30);
+    uint32_t v = 0;
+    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
+        v = (uint32_t)(monoclock_now() * 1e9);
+    return (v >> 2) / (double)(1u << 30);
 }
 
 /* ---- pure helpers ------------------------------------------------------- */
@@ -649,10 +654,6 @@ static void *run(void *arg)
 
 int sync_start(const sync_opts *o, syncer **out, char *err, size_t errlen)
 {
-    if (sodium_init() < 0) {
-        snprintf(err, errlen, "libsodium failed to initialise");
-        return -1;
-    }
     syncer *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");

@@ -2,17 +2,20 @@
 # Installs what campus-signage needs on Debian bookworm / Raspberry Pi OS.
 #   scripts/install-deps.sh          build + run dependencies
 #   scripts/install-deps.sh --test   ... plus what the tests use
+#   scripts/install-deps.sh --bench  ... plus the benchmark suite's (bench/run.sh)
 # Only missing packages are installed; uses sudo when not root.
 set -eu
 
 PKGS="build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcurl4-openssl-dev libjansson-dev
-  libqrencode-dev libfontconfig-dev libjpeg-dev libpng-dev libwebp-dev libsodium-dev zlib1g-dev
+  libqrencode-dev libfontconfig-dev libjpeg-dev libpng-dev libwebp-dev libssl-dev zlib1g-dev
   fonts-noto-cjk fonts-dejavu-core tzdata"
-TEST_PKGS="zbar-tools python3 valgrind openssl"
+TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace"
+BENCH_PKGS="$TEST_PKGS chromium hyperfine"
 
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"
+[ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"
 
 missing=""
 for p in $want; do

@@ -100,9 +100,11 @@ static void blit_image(SDL_Surface *dst, const image_rgba *img, int x, int y)
     SDL_FreeSurface(src);
 }
 
-/* Reads, verifies and decodes a picture at exactly w x h. */
+/* Reads, verifies and decodes a picture at exactly w x h, keeping only the
+ * part `part` of it (NULL = all). */
 static int load_picture(compose_ctx *c, const deck *d, const manifest_media *media, int w, int h,
-                        image_rgba *out, int *orig_w, int *orig_h, char *err, size_t errlen)
+                        const layout_rect *part, image_rgba *out, int *orig_w, int *orig_h,
+                        char *err, size_t errlen)
 {
     uint8_t *data;
     size_t len;
@@ -123,11 +125,14 @@ static int load_picture(compose_ctx *c, const deck *d, const manifest_media *med
     free(data);
     if (r != 0)
         return -1;
-    if (full.width == w && full.height == h) {
+    layout_rect all = {0, 0, w, h};
+    if (!part)
+        part = &all;
+    if (full.width == w && full.height == h && part->w == w && part->h == h) {
         *out = full;
         return 0;
     }
-    r = image_resize(&full, w, h, out);
+    r = image_resize_part(&full, w, h, part->x, part->y, part->w, part->h, out);
     image_free(&full);
     if (r != 0)
         snprintf(err, errlen, "out of memory scaling the picture");
@@ -261,22 +266,29 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
     layout_rect box = {0, 0, w, h};
     layout_rect cover = layout_fit_rect(iw, ih, box, true);
     layout_rect contain = layout_fit_rect(iw, ih, box, false);
+    /* The picture first, the slide after: the decoder's buffers are gone
+     * before the slide's own surface exists (a lower peak for big photos). */
+    image_rgba pic;
+    bool cover_fit = s->fit == FIT_COVER;
+    layout_rect at = cover_fit ? cover : contain;
+    /* cover: only what the screen shows is scaled (a 4:3 photo on a 16:9
+     * area loses a third of its rows) */
+    layout_rect shown = {cover.x < 0 ? -cover.x : 0, cover.y < 0 ? -cover.y : 0,
+                         cover.w < w ? cover.w : w, cover.h < h ? cover.h : h};
+    if (load_picture(c, d, &s->media, at.w, at.h, cover_fit ? &shown : NULL, &pic, NULL, NULL,
+                     err, errlen) != 0)
+        return NULL;
     SDL_Surface *out = new_surface(w, h);
     if (!out) {
+        image_free(&pic);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     fill(out, 0, 0, w, h, (SDL_Color){0x18, 0x18, 0x1c, 0xFF});
-    image_rgba pic;
-    if (s->fit == FIT_COVER) {
-        if (load_picture(c, d, &s->media, cover.w, cover.h, &pic, NULL, NULL, err, errlen) != 0)
-            goto fail;
-        blit_image(out, &pic, cover.x, cover.y);
+    if (cover_fit) {
+        blit_image(out, &pic, cover.x + shown.x, cover.y + shown.y);
         image_free(&pic);
     } else {
-        if (load_picture(c, d, &s->media, contain.w, contain.h, &pic, NULL, NULL, err, errlen) !=
-            0)
-            goto fail;
         /* Letterbox with a blurred, darkened wash of the picture itself:
          * shrink hard, enlarge smoothly (a cheap, wide blur). */
         if (contain.w < w || contain.h < h) {
@@ -337,9 +349,6 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
         }
     }
     return out;
-fail:
-    SDL_FreeSurface(out);
-    return NULL;
 }
 
 static SDL_Surface *compose_notice_slide(compose_ctx *c, const deck *d, const manifest_slide *s,
@@ -389,7 +398,7 @@ static SDL_Surface *compose_notice_slide(compose_ctx *c, const deck *d, const ma
             if (!portrait)
                 fit.y = pic_box.y;
             image_rgba pic;
-            if (load_picture(c, d, &s->media, fit.w, fit.h, &pic, NULL, NULL, perr,
+            if (load_picture(c, d, &s->media, fit.w, fit.h, NULL, &pic, NULL, NULL, perr,
                              sizeof perr) == 0) {
                 fill(out, fit.x + unit / 200, fit.y + unit / 200, fit.w, fit.h,
                      (SDL_Color){0xDD, 0xD8, 0xD0, 0xFF}); /* soft offset shadow */
@@ -470,7 +479,7 @@ static bool draw_logo(compose_ctx *c, const deck *d, SDL_Surface *dst, layout_re
     if (!d->m->has_logo || picture_size(d, &d->m->logo, &lw, &lh, err, sizeof err) != 0)
         return false;
     layout_rect fit = layout_fit_rect(lw, lh, box, false);
-    if (load_picture(c, d, &d->m->logo, fit.w, fit.h, &logo, NULL, NULL, err, sizeof err) != 0)
+    if (load_picture(c, d, &d->m->logo, fit.w, fit.h, NULL, &logo, NULL, NULL, err, sizeof err) != 0)
         return false;
     blit_image(dst, &logo, fit.x, fit.y);
     image_free(&logo);

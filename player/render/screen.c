@@ -9,8 +9,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <glob.h>
 
+#include "blend.h"
+#include "framelog.h"
 #include "layout.h"
+#include "monoclock.h"
 #include "log.h"
 #include "render/compose.h"
 #include "render/prep.h"
@@ -18,16 +22,40 @@
 #include "show.h"
 #include "tz.h"
 
+#ifdef SIGNAGE_HAVE_X11
+#include <X11/Xlib.h>
+#endif
+
 #define SLOTS 4               /* prev + cur + next, and one being replaced */
 #define FRAME_MS 16           /* pacing when the renderer has no vsync */
 #define SCREENSHOT_TIMEOUT_MS 60000
 #define WATCH_INTERVAL 3.0    /* seconds between looks at the content folder */
 #define WATCH_RETRY 30.0      /* seconds before retrying a deck that failed to verify */
+#define FIRST_FRAME_WAIT 3.0  /* seconds the first frame may wait for content */
+#define FRAMELOG_MAX 40000    /* --frame-log: frames kept (~11 min at 60 fps, ~19 MB) */
+
+/* What changed since the last frame, i.e. what the next one must redraw.
+ * With the software renderer only these parts are redrawn and pushed to the
+ * screen: a scrolling ticker costs its band, not 1920x1080, every frame. */
+enum {
+    DMG_MAIN = 1,   /* the slide area */
+    DMG_HEADER = 2, /* the header band (the clock turned) */
+    DMG_TICKER = 4, /* the ticker band */
+    DMG_FULL = 8,   /* everything */
+};
+
+/* A slide's picture: a texture, or with the software path (app.direct) the
+ * worker's surface itself, which the loop copies and mixes straight into
+ * the window (no upload, no second copy in memory). */
+typedef struct picture {
+    SDL_Texture *tex;
+    SDL_Surface *surf;
+} picture;
 
 typedef struct slot {
     int index; /* -1 = free */
     uint64_t gen;
-    SDL_Texture *tex;
+    picture pic;
 } slot;
 
 typedef struct ticker_tex {
@@ -48,6 +76,8 @@ typedef struct app {
     SDL_Texture *rot;       /* logical-size target when rotated */
     int pw, ph, lw, lh;
     bool vsync;
+    bool partial;    /* software renderer into the window: redraw and push changed bands only */
+    bool direct;     /* ... and slides are drawn into the window surface by the loop itself */
     layout_screen lay;
     bool laid_out;
     deck *d;
@@ -84,7 +114,7 @@ typedef struct app {
     SDL_Texture *waiting;
     uint64_t waiting_key, waiting_req_key;
 
-    SDL_Texture *ghost; /* the old deck's slide, kept up until the new one is ready */
+    picture ghost;      /* the old deck's slide, kept up until the new one is ready */
     bool load_pending;
     double next_watch;
     uint64_t failed_sig;
@@ -95,7 +125,10 @@ typedef struct app {
     double mono0;
     int64_t last_eval;
     unsigned long frames;
-    bool dirty;
+    unsigned damage; /* DMG_* */
+    framelog *flog;  /* --frame-log, NULL = off */
+    bool flog_new_deck;
+    double flog_cpu, flog_t0;
 } app;
 
 static double mono_now(void)
@@ -130,11 +163,41 @@ static SDL_Texture *upload(app *a, SDL_Surface *s)
     return t;
 }
 
+/* Opaque pictures (slides, header, alert, full screens) go up without an
+ * alpha channel: a fade then takes SDL's constant-alpha blend for opaque
+ * sources instead of its generic per-pixel path, several times cheaper for
+ * the software renderer, and nothing changes for a GPU. */
+static SDL_Texture *upload_opaque(app *a, SDL_Surface *s)
+{
+    if (!s || s->format->format != SDL_PIXELFORMAT_ARGB8888)
+        return upload(a, s);
+    SDL_Texture *t =
+        SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_STATIC, s->w, s->h);
+    if (t && SDL_UpdateTexture(t, NULL, s->pixels, s->pitch) == 0)
+        return t;
+    if (t)
+        SDL_DestroyTexture(t);
+    return upload(a, s); /* a renderer without RGB888: keep the alpha channel */
+}
+
 static void destroy(SDL_Texture **t)
 {
     if (*t)
         SDL_DestroyTexture(*t);
     *t = NULL;
+}
+
+static void pic_free(picture *p)
+{
+    destroy(&p->tex);
+    if (p->surf)
+        SDL_FreeSurface(p->surf);
+    p->surf = NULL;
+}
+
+static bool pic_ok(const picture *p)
+{
+    return p->tex || p->surf;
 }
 
 static void ticker_free(ticker_tex *t)
@@ -251,7 +314,7 @@ static void relayout(app *a)
     a->gen++;
     if (a->prep)
         prep_drop_stale(a->prep, a->gen);
-    a->dirty = true;
+    a->damage |= DMG_FULL;
 }
 
 static prep_job job_base(app *a, prep_kind kind)
@@ -361,7 +424,10 @@ static void request_all(app *a, int shot_slide)
             a->alert_req_key = key;
         }
     }
-    if (a->idle_req != a->gen) {
+    /* The idle picture (a whole slide's worth of memory) only when nothing
+     * is on air, not on the off chance. */
+    bool need_idle = shot_slide < 0 && show_next_candidate(a->st, a->n, -1) < 0;
+    if (need_idle && a->idle_req != a->gen) {
         prep_job j = job_base(a, PREP_IDLE);
         j.w = a->lay.main.w;
         j.h = a->lay.main.h;
@@ -379,12 +445,16 @@ static void request_all(app *a, int shot_slide)
          * the first frame of content comes as fast as possible). */
         request_slide(a, show_next_candidate(a->st, a->n, -1));
     }
-    request_slide(a, a->view.want_next);
+    /* The next slide only once a fade is over: the screen then holds two
+     * slides (on screen and next), never three. */
+    if (a->view.prev < 0)
+        request_slide(a, a->view.want_next);
 }
 
 static bool slot_needed(const app *a, int index, int shot_slide)
 {
-    return index == a->view.cur || index == a->view.prev || index == a->view.want_next ||
+    return index == a->view.cur || index == a->view.prev ||
+           (index == a->view.want_next && a->view.prev < 0) ||
            index == shot_slide ||
            (a->view.cur < 0 && index == show_next_candidate(a->st, a->n, -1));
 }
@@ -397,6 +467,12 @@ static slot *slot_for(app *a, int index)
     return NULL;
 }
 
+static bool slide_ready(app *a, int index)
+{
+    slot *s = index >= 0 ? slot_for(a, index) : NULL;
+    return s && pic_ok(&s->pic);
+}
+
 static void release_unneeded(app *a, int shot_slide)
 {
     for (size_t s = 0; s < SLOTS; s++) {
@@ -404,9 +480,13 @@ static void release_unneeded(app *a, int shot_slide)
         if (sl->index >= 0 && !slot_needed(a, sl->index, shot_slide)) {
             a->st[sl->index].ready = false;
             a->req_gen[sl->index] = 0;
-            destroy(&sl->tex);
+            pic_free(&sl->pic);
             sl->index = -1;
         }
+    }
+    if (a->idle && slide_ready(a, a->view.cur)) {
+        destroy(&a->idle);
+        a->idle_req = 0;
     }
 }
 
@@ -427,11 +507,11 @@ static void swap_deck(app *a, deck *nd)
         if (sl->index == a->view.prev)
             nprev = ni;
         if (ni < 0 && sl->index == a->view.cur) {
-            destroy(&a->ghost);
-            a->ghost = sl->tex; /* keep the picture on screen */
-            sl->tex = NULL;
+            pic_free(&a->ghost);
+            a->ghost = sl->pic; /* keep the picture on screen */
+            sl->pic = (picture){0};
         } else if (ni < 0) {
-            destroy(&sl->tex);
+            pic_free(&sl->pic);
         }
         sl->index = ni;
     }
@@ -454,7 +534,8 @@ static void swap_deck(app *a, deck *nd)
     a->last_eval = INT64_MIN;
     a->laid_out = false;
     a->last_error[0] = '\0';
-    a->dirty = true;
+    a->damage |= DMG_FULL;
+    a->flog_new_deck = true;
     log_msg(LOG_INFO, "new content: %s version \"%s\": %zu slides, %zu ticker items, %zu alerts",
             nd->source, nd->m->version, nd->m->n_slides, nd->m->n_ticker, nd->m->n_alerts);
     deck_unref(od);
@@ -507,7 +588,7 @@ static void take_load(app *a, prep_result *r)
         a->failed_sig = r->sig;
         a->failed_at = mono_now();
         set_error(a, r->err);
-        a->dirty = true;
+        a->damage |= DMG_FULL;
     }
 }
 
@@ -576,9 +657,12 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         set_error(a, msg);
         if (r->kind == PREP_SLIDE)
             a->st[r->index].failed = true;
-        a->dirty = true;
+        a->damage |= DMG_FULL;
         return;
     }
+    /* A result redraws only where it shows: the next slide, prepared
+     * ahead, or the next minute's clock cost no frame. */
+    unsigned dmg = DMG_FULL;
     switch (r->kind) {
     case PREP_SLIDE: {
         if (!slot_needed(a, r->index, shot_slide))
@@ -588,21 +672,25 @@ static void take_result(app *a, prep_result *r, int shot_slide)
             sl = slot_for(a, -1);
         if (!sl)
             return;
-        SDL_Texture *t = upload(a, r->surf);
-        if (!t) {
+        picture pic = {0};
+        if (a->direct && r->surf && r->surf->format->format == SDL_PIXELFORMAT_ARGB8888) {
+            pic.surf = r->surf; /* taken over from the result */
+            r->surf = NULL;
+        } else if (!(pic.tex = upload_opaque(a, r->surf))) {
             a->st[r->index].failed = true;
             return;
         }
-        destroy(&sl->tex);
-        sl->tex = t;
+        pic_free(&sl->pic);
+        sl->pic = pic;
         sl->index = r->index;
         sl->gen = r->gen;
         a->st[r->index].ready = true;
+        dmg = r->index == a->view.cur || r->index == a->view.prev || a->view.cur < 0 ? DMG_MAIN : 0;
         break;
     }
     case PREP_HEADER:
         destroy(&a->header);
-        a->header = upload(a, r->surf);
+        a->header = upload_opaque(a, r->surf);
         break;
     case PREP_TICKER: {
         ticker_tex t = {0};
@@ -629,20 +717,22 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         /* New items start at the left; a re-layout keeps the motion going. */
         if (!same_items)
             a->ticker_t0 = mono_now();
+        dmg = DMG_TICKER;
         break;
     }
     case PREP_ALERT:
         destroy(&a->alert);
-        a->alert = upload(a, r->surf);
+        a->alert = upload_opaque(a, r->surf);
         a->alert_key = a->alert_req_key;
         break;
     case PREP_IDLE:
         destroy(&a->idle);
-        a->idle = upload(a, r->surf);
+        a->idle = upload_opaque(a, r->surf);
+        dmg = DMG_MAIN;
         break;
     case PREP_WAITING:
         destroy(&a->waiting);
-        a->waiting = upload(a, r->surf);
+        a->waiting = upload_opaque(a, r->surf);
         a->waiting_key = a->waiting_req_key;
         break;
     case PREP_LOAD:
@@ -653,15 +743,17 @@ static void take_result(app *a, prep_result *r, int shot_slide)
             destroy(&a->clock);
             a->clock = t;
             a->clock_key = (int64_t)r->sig;
+            dmg = DMG_HEADER;
         } else {
             destroy(&a->clock_next);
             a->clock_next = t;
             a->clock_next_key = (int64_t)r->sig;
+            dmg = 0;
         }
         break;
     }
     }
-    a->dirty = true;
+    a->damage |= dmg;
 }
 
 /* ---- drawing ----------------------------------------------------------- */
@@ -744,7 +836,7 @@ static void update_clock(app *a, int64_t wall)
         a->clock = a->clock_next;
         a->clock_next = NULL;
         a->clock_key = key;
-        a->dirty = true;
+        a->damage |= DMG_HEADER;
     }
     if (a->clock_key != key || a->clock_gen != a->gen)
         request_clock(a, wall);
@@ -786,21 +878,83 @@ static void draw_ticker(app *a, double now)
         copy_rect(a, t->label, (layout_rect){r.x, r.y, lw, r.h}, 255);
 }
 
-static SDL_Texture *slide_tex(app *a, int index)
+static const picture *slide_pic(app *a, int index)
 {
     slot *s = index >= 0 ? slot_for(a, index) : NULL;
-    return s ? s->tex : NULL;
+    return s && pic_ok(&s->pic) ? &s->pic : NULL;
+}
+
+/* The window's pixels for direct drawing (the software path), with the
+ * renderer's queued drawing done first so the two never overlap wrongly. */
+static SDL_Surface *window_pixels(app *a)
+{
+    SDL_RenderFlush(a->ren);
+    SDL_Surface *ws = SDL_GetWindowSurface(a->win);
+    if (!ws || ws->format->BytesPerPixel != 4 || SDL_MUSTLOCK(ws))
+        return NULL;
+    return ws;
+}
+
+/* A picture into the window at (x, y), clipped to `clip`; `t` < BLEND_ONE
+ * mixes it over `under` (same size) instead: a fade frame in one pass. */
+static void put(app *a, const picture *p, const picture *under, int x, int y, layout_rect clip,
+                unsigned t)
+{
+    SDL_Surface *ws = p->surf ? window_pixels(a) : NULL;
+    if (!ws || p->surf->w != clip.w || p->surf->h != clip.h) {
+        /* a texture, or a surface from before a resize: the renderer scales */
+        if (p->tex) {
+            SDL_Rect c = {clip.x, clip.y, clip.w, clip.h};
+            SDL_RenderSetClipRect(a->ren, &c);
+            copy_rect(a, p->tex, (layout_rect){x, y, clip.w, clip.h},
+                      (Uint8)(t >= BLEND_ONE ? 255 : t * 255 / BLEND_ONE));
+            SDL_RenderSetClipRect(a->ren, NULL);
+        } else if (ws && t >= BLEND_ONE / 2) {
+            SDL_Rect dst = {x, y, clip.w, clip.h};
+            SDL_SetClipRect(ws, &(SDL_Rect){clip.x, clip.y, clip.w, clip.h});
+            SDL_SetSurfaceBlendMode(p->surf, SDL_BLENDMODE_NONE);
+            SDL_BlitScaled(p->surf, NULL, ws, &dst);
+            SDL_SetClipRect(ws, NULL);
+        }
+        return;
+    }
+    bool mix = t < BLEND_ONE && under && under->surf && under->surf->w == p->surf->w &&
+               under->surf->h == p->surf->h;
+    int x0 = x > clip.x ? x : clip.x, x1 = x + clip.w < clip.x + clip.w ? x + clip.w : clip.x + clip.w;
+    if (x1 <= x0 || x0 < 0 || x1 > ws->w || clip.y < 0 || clip.y + clip.h > ws->h)
+        return;
+    size_t bytes = (size_t)(x1 - x0) * 4;
+    for (int row = 0; row < clip.h; row++) {
+        uint8_t *d = (uint8_t *)ws->pixels + (size_t)(clip.y + row) * ws->pitch + (size_t)x0 * 4;
+        const uint8_t *src = (const uint8_t *)p->surf->pixels + (size_t)row * p->surf->pitch +
+                             (size_t)(x0 - x) * 4;
+        if (mix)
+            blend_mix(d, (const uint8_t *)under->surf->pixels + (size_t)row * under->surf->pitch +
+                             (size_t)(x0 - x) * 4, src, bytes, t);
+        else if (t < BLEND_ONE)
+            blend_over(d, src, bytes, t); /* over whatever was drawn there */
+        else
+            memcpy(d, src, bytes);
+    }
+}
+
+static void draw_pic(app *a, const picture *p, layout_rect r)
+{
+    if (p->surf)
+        put(a, p, NULL, r.x, r.y, r, BLEND_ONE);
+    else
+        copy_rect(a, p->tex, r, 255);
 }
 
 static void draw_main(app *a)
 {
     layout_rect m = a->lay.main;
-    SDL_Texture *cur = slide_tex(a, a->view.cur), *prev = slide_tex(a, a->view.prev);
+    const picture *cur = slide_pic(a, a->view.cur), *prev = slide_pic(a, a->view.prev);
     if (cur)
-        destroy(&a->ghost);
+        pic_free(&a->ghost);
     if (!cur) {
-        if (a->ghost)
-            copy_rect(a, a->ghost, m, 255);
+        if (pic_ok(&a->ghost))
+            draw_pic(a, &a->ghost, m);
         else if (a->idle)
             copy_rect(a, a->idle, m, 255);
         else
@@ -811,20 +965,22 @@ static void draw_main(app *a)
     if (prev && p < 1.0) {
         if (a->view.kind == TRANSITION_PUSH) {
             int dx = (int)lround(p * m.w);
-            SDL_Rect clip = {m.x, m.y, m.w, m.h};
-            SDL_RenderSetClipRect(a->ren, &clip);
-            copy_rect(a, prev, (layout_rect){m.x - dx, m.y, m.w, m.h}, 255);
-            copy_rect(a, cur, (layout_rect){m.x + m.w - dx, m.y, m.w, m.h}, 255);
-            SDL_RenderSetClipRect(a->ren, NULL);
+            put(a, prev, NULL, m.x - dx, m.y, m, BLEND_ONE);
+            put(a, cur, NULL, m.x + m.w - dx, m.y, m, BLEND_ONE);
             return;
         }
         /* Fade: the old slide stays opaque underneath, the new one rises
          * over it, so no frame is ever darker than either slide. */
-        copy_rect(a, prev, m, 255);
-        copy_rect(a, cur, m, (Uint8)lround(p * 255));
+        unsigned t = (unsigned)lround(p * BLEND_ONE);
+        if (cur->surf && prev->surf) {
+            put(a, cur, prev, m.x, m.y, m, t); /* one pass: (1-t) prev + t cur */
+            return;
+        }
+        draw_pic(a, prev, m);
+        put(a, cur, NULL, m.x, m.y, m, t);
         return;
     }
-    copy_rect(a, cur, m, 255);
+    draw_pic(a, cur, m);
 }
 
 /* The frame just drawn, for the server's screenshot: pixels go to the
@@ -843,8 +999,100 @@ static void read_back(app *a)
     status_put_screenshot(a->o->board, px, w, h, w * 4);
 }
 
-static void draw_frame(app *a, double now)
+static void draw_header(app *a)
 {
+    if (!a->lay.header.h)
+        return;
+    if (a->header)
+        copy_rect(a, a->header, a->lay.header, 255);
+    else
+        fill_rect(a, a->lay.header, compose_accent(a->d));
+    int cw = clock_width(a);
+    copy_over(a, a->clock, (layout_rect){a->lay.header.w - cw, a->lay.header.y, cw, a->lay.header.h});
+}
+
+static bool something_to_show(app *a)
+{
+    if (waiting_mode(a))
+        return a->waiting != NULL;
+    if (a->n_alert_on)
+        return a->alert != NULL;
+    return slide_ready(a, a->view.cur) || a->idle || pic_ok(&a->ghost);
+}
+
+static bool covered(const app *a)
+{
+    return waiting_mode(a) || (a->n_alert_on && a->alert);
+}
+
+/* For --frame-log: the frame just drawn, before it is shown (the caller
+ * stamps the time once it is). */
+static void log_frame(app *a, unsigned dmg, framelog_frame *out)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    double cpu = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    framelog_frame fr = {.cpu = cpu - a->flog_cpu, .cur = a->view.cur,
+                         .prev = a->view.prev, .progress = a->view.progress};
+    a->flog_cpu = cpu;
+    fr.flags = (dmg & DMG_FULL ? FRAMELOG_FULL : 0) | (dmg & DMG_MAIN ? FRAMELOG_MAIN : 0) |
+               (dmg & DMG_HEADER ? FRAMELOG_HEADER : 0) | (dmg & DMG_TICKER ? FRAMELOG_TICKER : 0) |
+               (waiting_mode(a) ? FRAMELOG_WAITING
+                                : a->n_alert_on && a->alert ? FRAMELOG_ALERT : 0) |
+               (a->flog_new_deck ? FRAMELOG_NEW_DECK : 0);
+    a->flog_new_deck = false;
+    /* The slide area as the screen will show it: straight from the window
+     * surface for the software renderer, else read back from the GPU. */
+    layout_rect m = a->rot ? (layout_rect){0, 0, a->pw, a->ph} : a->lay.main;
+    SDL_Surface *ws = a->partial ? SDL_GetWindowSurface(a->win) : NULL;
+    if (ws && ws->format->BytesPerPixel == 4 && m.w > 0 && m.h > 0) {
+        SDL_RenderFlush(a->ren);
+        const SDL_PixelFormat *f = ws->format;
+        framelog_signature(&fr, (const uint8_t *)ws->pixels + (size_t)m.y * ws->pitch + m.x * 4,
+                           ws->pitch, m.w, m.h, f->Rshift, f->Gshift, f->Bshift);
+    } else if (m.w > 0 && m.h > 0) {
+        uint32_t *px = malloc((size_t)m.w * m.h * 4);
+        SDL_Rect r = {m.x, m.y, m.w, m.h};
+        if (px && SDL_RenderReadPixels(a->ren, &r, SDL_PIXELFORMAT_ARGB8888, px, m.w * 4) == 0)
+            framelog_signature(&fr, px, m.w * 4, m.w, m.h, 16, 8, 0);
+        free(px);
+    }
+    *out = fr;
+}
+
+/* Shows what was drawn: all of it, or with the software renderer only the
+ * bands that changed (the rest of the window surface still holds them). */
+static void present(app *a, unsigned dmg)
+{
+    if (!a->partial) {
+        SDL_RenderPresent(a->ren);
+        return;
+    }
+    SDL_Rect rects[3];
+    int n = 0;
+    if (dmg & DMG_FULL)
+        dmg = DMG_HEADER | DMG_MAIN | DMG_TICKER;
+    const layout_rect *bands[3] = {&a->lay.header, &a->lay.main, &a->lay.ticker};
+    const unsigned bits[3] = {DMG_HEADER, DMG_MAIN, DMG_TICKER};
+    for (int i = 0; i < 3; i++)
+        if ((dmg & bits[i]) && bands[i]->w > 0 && bands[i]->h > 0)
+            rects[n++] = (SDL_Rect){bands[i]->x, bands[i]->y, bands[i]->w, bands[i]->h};
+    SDL_RenderFlush(a->ren);
+    if (n && SDL_UpdateWindowSurfaceRects(a->win, rects, n) != 0) {
+        log_msg(LOG_WARN, "partial screen update failed (%s): redrawing whole frames",
+                SDL_GetError());
+        a->partial = false;
+        a->damage |= DMG_FULL;
+    }
+}
+
+static void draw_frame(app *a, double now, unsigned dmg)
+{
+    /* Full frames where bands do not apply: a screen-covering picture, a
+     * rotated screen, a GPU (its back buffer is undefined after a flip),
+     * a screenshot. */
+    if (!a->partial || a->rot || a->read_back || covered(a))
+        dmg = DMG_FULL;
     SDL_SetRenderTarget(a->ren, a->rot);
     if (waiting_mode(a)) {
         fill_rect(a, (layout_rect){0, 0, a->lw, a->lh}, (SDL_Color){0x1E, 0x2A, 0x38, 255});
@@ -852,17 +1100,12 @@ static void draw_frame(app *a, double now)
     } else if (a->n_alert_on && a->alert) {
         copy_rect(a, a->alert, (layout_rect){0, 0, a->lw, a->lh}, 255);
     } else {
-        if (a->lay.header.h) {
-            if (a->header)
-                copy_rect(a, a->header, a->lay.header, 255);
-            else
-                fill_rect(a, a->lay.header, compose_accent(a->d));
-            int cw = clock_width(a);
-            copy_over(a, a->clock,
-                      (layout_rect){a->lay.header.w - cw, a->lay.header.y, cw, a->lay.header.h});
-        }
-        draw_main(a);
-        draw_ticker(a, now);
+        if (dmg & (DMG_FULL | DMG_HEADER))
+            draw_header(a);
+        if (dmg & (DMG_FULL | DMG_MAIN))
+            draw_main(a);
+        if (dmg & (DMG_FULL | DMG_TICKER))
+            draw_ticker(a, now);
     }
     if (a->rot) {
         SDL_SetRenderTarget(a->ren, NULL);
@@ -875,7 +1118,14 @@ static void draw_frame(app *a, double now)
         read_back(a);
         a->read_back = false;
     }
-    SDL_RenderPresent(a->ren);
+    framelog_frame fr;
+    if (a->flog)
+        log_frame(a, dmg, &fr);
+    present(a, dmg);
+    if (a->flog) {
+        fr.t = monoclock_now() - a->flog_t0;
+        framelog_add(a->flog, &fr);
+    }
 }
 
 /* ---- set-up and the loop ----------------------------------------------- */
@@ -891,6 +1141,52 @@ static bool gl_is_software(SDL_Renderer *ren)
     const char *name = get_string ? (const char *)get_string(0x1F01 /* GL_RENDERER */) : NULL;
     return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
                     strstr(name, "Software Rasterizer") || strstr(name, "swrast"));
+}
+
+/* A DRM device means a GPU driver (KMS on a Pi, Mesa on a PC).  Without
+ * one, OpenGL could only be Mesa's llvmpipe on the CPU: slower than SDL's
+ * software renderer, and merely trying it maps ~30 MiB of libLLVM that
+ * stays for the life of the process. */
+static bool have_drm_device(void)
+{
+    glob_t g;
+    bool any = glob("/dev/dri/card*", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    globfree(&g);
+    return any;
+}
+
+/* An X server without a window manager (a kiosk started with xinit, or
+ * Xvfb): nobody answers SDL's fullscreen request, and SDL waits 100 ms for
+ * that answer before the first frame.  A borderless window covering the
+ * screen is the same thing there, at once. */
+static bool x11_without_wm(void)
+{
+#ifdef SIGNAGE_HAVE_X11
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (!drv || strcmp(drv, "x11") != 0)
+        return false;
+    Display *dpy = XOpenDisplay(NULL);
+    if (!dpy)
+        return false;
+    /* EWMH: a running window manager sets this on the root window */
+    Atom check = XInternAtom(dpy, "_NET_SUPPORTING_WM_CHECK", True);
+    bool wm = false;
+    if (check != None) {
+        Atom type;
+        int format;
+        unsigned long n, after;
+        unsigned char *data = NULL;
+        wm = XGetWindowProperty(dpy, DefaultRootWindow(dpy), check, 0, 1, False, AnyPropertyType,
+                                &type, &format, &n, &after, &data) == Success &&
+             n > 0;
+        if (data)
+            XFree(data);
+    }
+    XCloseDisplay(dpy);
+    return !wm;
+#else
+    return false;
+#endif
 }
 
 static int create_output(app *a)
@@ -921,8 +1217,15 @@ static int create_output(app *a)
                 h = 1080;
             }
         }
-        a->win = SDL_CreateWindow("campus-signage", SDL_WINDOWPOS_CENTERED,
-                                  SDL_WINDOWPOS_CENTERED, w, h, flags);
+        int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+        SDL_DisplayMode desk;
+        if (!c->windowed && x11_without_wm() && SDL_GetDesktopDisplayMode(0, &desk) == 0) {
+            flags = (flags & ~(Uint32)SDL_WINDOW_FULLSCREEN_DESKTOP) | SDL_WINDOW_BORDERLESS;
+            x = y = 0;
+            w = desk.w;
+            h = desk.h;
+        }
+        a->win = SDL_CreateWindow("campus-signage", x, y, w, h, flags);
         if (!a->win) {
             log_msg(LOG_ERR, "cannot open a window (SDL video driver \"%s\"): %s",
                     SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none",
@@ -934,11 +1237,13 @@ static int create_output(app *a)
         /* vsync paces animation on every driver and avoids tearing (and the
          * Pi 5 KMSDRM async page-flip garbage). */
         const char *forced = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
-        if (forced && !strcmp(forced, "software"))
+        bool software = forced ? !strcmp(forced, "software") : !have_drm_device();
+        if (software)
             SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
-        a->ren = SDL_CreateRenderer(a->win, -1,
-                                    SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC |
-                                        SDL_RENDERER_TARGETTEXTURE);
+        else
+            a->ren = SDL_CreateRenderer(a->win, -1,
+                                        SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC |
+                                            SDL_RENDERER_TARGETTEXTURE);
         if (a->ren && gl_is_software(a->ren)) {
             /* OpenGL on a CPU rasterizer (llvmpipe: Xvfb, VMs, no GPU driver)
              * costs several times what SDL's own software renderer does;
@@ -957,8 +1262,16 @@ static int create_output(app *a)
         SDL_RendererInfo info;
         if (SDL_GetRendererInfo(a->ren, &info) == 0) {
             a->vsync = info.flags & SDL_RENDERER_PRESENTVSYNC;
-            log_msg(LOG_INFO, "renderer %s%s, video driver %s", info.name,
-                    a->vsync ? " with vsync" : "", SDL_GetCurrentVideoDriver());
+            /* The software renderer draws into the window's own surface,
+             * which keeps its pixels between frames: only what changed
+             * needs drawing and pushing to the screen. */
+            a->partial = !strcmp(info.name, "software");
+            SDL_Surface *ws = a->partial ? SDL_GetWindowSurface(a->win) : NULL;
+            a->direct = ws && ws->format->BytesPerPixel == 4 && ws->format->Rmask == 0xFF0000 &&
+                        ws->format->Gmask == 0xFF00 && ws->format->Bmask == 0xFF;
+            log_msg(LOG_INFO, "renderer %s%s, video driver %s%s", info.name,
+                    a->vsync ? " with vsync" : "", SDL_GetCurrentVideoDriver(),
+                    a->partial ? ", redrawing changed areas only" : "");
         }
         SDL_GetRendererOutputSize(a->ren, &a->pw, &a->ph);
     }
@@ -1058,12 +1371,22 @@ static int run_screenshot(app *a)
         return -1;
     }
     a->view = (show_view){.cur = shot, .prev = -1, .progress = 1.0, .want_next = -1};
-    draw_frame(a, 0);
+    draw_frame(a, 0, DMG_FULL);
     return save_png_atomic(a->shot, a->o->screenshot);
 }
 
 static int run_live(app *a)
 {
+    if (a->o->frame_log) {
+        if (framelog_open(FRAMELOG_MAX, &a->flog) != 0) {
+            log_msg(LOG_ERR, "--frame-log: out of memory");
+            return -1;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        a->flog_cpu = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+        a->flog_t0 = monoclock_now();
+    }
     show_init(&a->sh, a->cfg->transition_time);
     a->mono0 = mono_now();
     a->ticker_t0 = a->mono0;
@@ -1075,7 +1398,7 @@ static int run_live(app *a)
         int64_t wall = wall_now(a);
         if (wall != a->last_eval) {
             if (evaluate(a, wall))
-                a->dirty = true;
+                a->damage |= DMG_FULL;
             a->last_eval = wall;
         }
         relayout(a);
@@ -1090,20 +1413,25 @@ static int run_live(app *a)
 
         /* Under an alert or the waiting screen the slides go on cycling
          * (so they resume in order) but cost no frames. */
-        bool slides_visible = !waiting_mode(a) && !(a->n_alert_on && a->alert);
+        bool slides_visible = !covered(a);
         if (slides_visible && (before.cur != a->view.cur || before.prev != a->view.prev ||
                                before.progress != a->view.progress))
-            a->dirty = true;
+            a->damage |= DMG_MAIN;
         if (a->view.cur != before.cur && a->view.cur >= 0)
             log_msg(LOG_DEBUG, "slide \"%s\" on screen", a->d->m->slides[a->view.cur].id);
-        bool animating =
-            slides_visible && (a->view.prev >= 0 || (a->lay.ticker.h && a->ticker.n));
+        bool ticker_moves = slides_visible && a->lay.ticker.h && a->ticker.n;
+        bool animating = (slides_visible && a->view.prev >= 0) || ticker_moves;
+        if (ticker_moves)
+            a->damage |= DMG_TICKER;
         bool shot = a->o->board && status_screenshot_requested(a->o->board);
-        if (a->dirty || animating || shot) {
+        /* The first frame waits (a moment) for real content, so a screen
+         * never flashes an empty background before its first slide. */
+        bool hold = !a->frames && !something_to_show(a) && now - a->mono0 < FIRST_FRAME_WAIT;
+        if (!hold && (a->damage || shot)) {
             a->read_back = shot;
-            draw_frame(a, now);
+            draw_frame(a, now, a->damage);
             a->frames++;
-            a->dirty = false;
+            a->damage = 0;
             last_frame = SDL_GetTicks64();
             if (!first_content && a->view.cur >= 0) {
                 first_content = true;
@@ -1146,7 +1474,7 @@ static int run_live(app *a)
                     if (setup_rotation(a) != 0)
                         return -1;
                 }
-                a->dirty = true;
+                a->damage |= DMG_FULL;
             }
             got = SDL_PollEvent(&ev);
         }
@@ -1157,6 +1485,16 @@ static int run_live(app *a)
         }
     }
     log_msg(LOG_DEBUG, "%lu frames in %.1f s", a->frames, mono_now() - a->mono0);
+    if (a->flog) {
+        char err[600];
+        if (framelog_write(a->flog, a->o->frame_log, err, sizeof err) != 0)
+            log_msg(LOG_ERR, "--frame-log: %s", err);
+        else if (framelog_count(a->flog) > FRAMELOG_MAX)
+            log_msg(LOG_WARN, "--frame-log: kept the first %d of %zu frames", FRAMELOG_MAX,
+                    framelog_count(a->flog));
+        framelog_free(a->flog);
+        a->flog = NULL;
+    }
     return 0;
 }
 
@@ -1191,6 +1529,7 @@ int screen_run(const screen_opts *opts, deck *d)
     a.wake = opts->wake_event ? opts->wake_event : SDL_RegisterEvents(1);
     if (ensure_deck_arrays(&a) != 0 || create_output(&a) != 0 || setup_rotation(&a) != 0)
         goto out;
+    a.direct = a.direct && !a.rot; /* a rotated screen is drawn into a texture first */
     const player_config *c = a.cfg;
     if (prep_start(c->font_regular, c->font_bold, c->font_fallback, c->max_image_pixels, a.wake,
                    &a.prep, &diags) != 0) {
@@ -1203,7 +1542,7 @@ out:
     if (a.prep)
         prep_stop(a.prep);
     for (size_t s = 0; s < SLOTS; s++)
-        destroy(&a.slots[s].tex);
+        pic_free(&a.slots[s].pic);
     destroy(&a.header);
     destroy(&a.clock);
     destroy(&a.clock_next);
@@ -1219,7 +1558,7 @@ out:
     if (a.win)
         SDL_DestroyWindow(a.win);
     free_deck_arrays(&a);
-    destroy(&a.ghost);
+    pic_free(&a.ghost);
     deck_unref(a.d);
     diag_free(&diags);
     TTF_Quit();

@@ -32,6 +32,7 @@ typedef struct screen_opts {
     status_board *board;    /* live: post what is showing, serve screenshots (NULL = no) */
     const char *content_label; /* the waiting screen's "content" line (folder or URL) */
     unsigned wake_event;    /* an SDL user event type registered by the caller (0 = own) */
+    const char *frame_log;  /* live: record every frame (framelog.h) to this file at exit */
 } screen_opts;
 
 /* Runs until quit (or one frame for a screenshot).  `d` may be NULL (no
