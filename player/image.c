@@ -388,6 +388,7 @@ static int decode_jpeg(const uint8_t *d, size_t len, int want_w, int want_h, lon
         return fail(err, errlen, "out of memory for a %ux%u picture", c.output_width,
                     c.output_height);
     }
+    out->opaque = true;
     while (c.output_scanline < c.output_height) {
         JSAMPROW row = out->pixels + (size_t)c.output_scanline * (size_t)out->stride;
         if (jpeg_read_scanlines(&c, &row, 1) != 1) {
@@ -549,6 +550,7 @@ static int decode_png(const uint8_t *d, size_t len, long long max_pixels, image_
         return fail(err, errlen, "PNG is %" PRIu32 "x%" PRIu32 ": too large", (uint32_t)p.width,
                     (uint32_t)p.height);
     }
+    bool has_alpha = (p.format & PNG_FORMAT_FLAG_ALPHA) != 0; /* tRNS included */
     p.format = PNG_FORMAT_RGBA;
     /* Untagged 16-bit files are sRGB in practice (and in browsers); libpng
      * would take them as linear and brighten them, unlike the reduced path. */
@@ -563,6 +565,7 @@ static int decode_png(const uint8_t *d, size_t len, long long max_pixels, image_
         png_image_free(&p);
         return fail(err, errlen, "corrupt PNG: %s", p.message);
     }
+    out->opaque = !has_alpha;
     return 0;
 }
 
@@ -610,6 +613,7 @@ static int decode_webp(const uint8_t *d, size_t len, int want_w, int want_h, lon
     }
     if (image_alloc((int)ow, (int)oh, out) != 0)
         return fail(err, errlen, "out of memory for a %lldx%lld picture", ow, oh);
+    out->opaque = !cfg.input.has_alpha;
     if (ow != w || oh != h) {
         cfg.options.use_scaling = 1;
         cfg.options.scaled_width = (int)ow;
@@ -641,6 +645,7 @@ static int orient(image_rgba *img, int o)
     image_rgba r;
     if (image_alloc(swap ? H : W, swap ? W : H, &r) != 0)
         return -1;
+    r.opaque = img->opaque;
     for (int y = 0; y < H; y++) {
         const uint8_t *src = img->pixels + (size_t)y * (size_t)img->stride;
         for (int x = 0; x < W; x++) {
@@ -782,16 +787,21 @@ static int axis_make(int from, int to, axis_filter *a)
 }
 
 /* One source row: premultiply (colour * alpha), then filter horizontally. */
-static void resize_row(const uint8_t *src, int sw, const axis_filter *hx, int w, float *prem,
-                       float *dst)
+static void resize_row(const uint8_t *src, int sw, const axis_filter *hx, int w, bool opaque,
+                       float *prem, float *dst)
 {
-    for (int x = 0; x < sw; x++) {
-        const uint8_t *p = src + (size_t)x * 4;
-        float a = p[3];
-        prem[x * 4 + 0] = p[0] * a;
-        prem[x * 4 + 1] = p[1] * a;
-        prem[x * 4 + 2] = p[2] * a;
-        prem[x * 4 + 3] = a;
+    if (opaque) { /* alpha is 255 everywhere: nothing to premultiply */
+        for (int x = 0; x < sw * 4; x++)
+            prem[x] = src[x];
+    } else {
+        for (int x = 0; x < sw; x++) {
+            const uint8_t *p = src + (size_t)x * 4;
+            float a = p[3];
+            prem[x * 4 + 0] = p[0] * a;
+            prem[x * 4 + 1] = p[1] * a;
+            prem[x * 4 + 2] = p[2] * a;
+            prem[x * 4 + 3] = a;
+        }
     }
     for (int ox = 0; ox < w; ox++) {
         const float *wt = hx->w + (size_t)ox * hx->taps;
@@ -837,6 +847,7 @@ int image_resize_part(const image_rgba *src, int w, int h, int px, int py, int p
         return -1;
     if (image_alloc(pw, ph, out) != 0)
         return -1;
+    out->opaque = src->opaque;
     int sw = src->width, sh = src->height;
     if (sw == w && sh == h) {
         for (int y = 0; y < ph; y++)
@@ -872,13 +883,20 @@ int image_resize_part(const image_rgba *src, int w, int h, int px, int py, int p
             int slot = cached[0] == sy ? 0 : cached[1] == sy ? 1 : cached[0] < cached[1] ? 0 : 1;
             float *r = cache + (size_t)slot * rowf;
             if (cached[slot] != sy) {
-                resize_row(src->pixels + (size_t)sy * (size_t)src->stride, sw, &hx, w, prem, r);
+                resize_row(src->pixels + (size_t)sy * (size_t)src->stride, sw, &hx, w, src->opaque,
+                           prem, r);
                 cached[slot] = sy;
             }
             for (size_t i = 0; i < rowf; i++)
                 acc[i] += wt[k] * r[i];
         }
         uint8_t *dst = out->pixels + (size_t)(oy - py) * (size_t)out->stride;
+        if (src->opaque) { /* no division by alpha */
+            const float *q = acc + (size_t)px * 4;
+            for (int i = 0; i < pw * 4; i++)
+                dst[i] = to_byte(q[i]);
+            continue;
+        }
         for (int ox = px; ox < px + pw; ox++) {
             const float *q = acc + (size_t)ox * 4;
             uint8_t *p = dst + (size_t)(ox - px) * 4;

@@ -22,6 +22,7 @@
 #define SIGNAGE_IMAGE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define IMAGE_DEFAULT_MAX_PIXELS (50ll * 1000 * 1000)
@@ -38,6 +39,9 @@ typedef struct image_rgba {
     int width, height;
     int stride;     /* bytes per row, >= 4 * width */
     uint8_t *pixels; /* owned */
+    /* Every alpha is 255 (JPEG, opaque PNG and WebP): resizing and blitting
+     * may skip the alpha work.  False is always safe. */
+    bool opaque;
 } image_rgba;
 
 /* Reads format and dimensions from the start of a file held in memory

@@ -465,7 +465,7 @@ static void expect_sniff_fail(const char *name, const uint8_t *d, size_t len, co
     int r = image_sniff(d, len, &info, err, sizeof err);
     CHECK_MSG(r == -1 && err[0] && (!needle || strstr(err, needle)), "%s: r=%d err=\"%s\"", name,
               r, err);
-    image_rgba img = {1, 1, 4, (uint8_t *)&info}; /* must be cleared on failure */
+    image_rgba img = {1, 1, 4, (uint8_t *)&info, true}; /* must be cleared on failure */
     r = image_decode(d, len, 0, 0, IMAGE_DEFAULT_MAX_PIXELS, &img, err, sizeof err);
     CHECK_MSG(r == -1 && img.pixels == NULL && err[0], "%s: decode r=%d", name, r);
 }
@@ -1411,7 +1411,7 @@ static void test_resize(void)
     for (int y = 0; y < 10; y++)
         for (int x = 0; x < 10; x++)
             memcpy(buf + y * 64 + x * 4, x < 5 ? RED : BLUE, 4);
-    image_rgba padded = {10, 10, 64, buf};
+    image_rgba padded = {10, 10, 64, buf, false};
     CHECK_INT(image_resize(&padded, 2, 2, &out), 0);
     CHECK(near(at(&out, 0, 1), RED, 0) && near(at(&out, 1, 1), BLUE, 0));
     image_free(&out);
@@ -1422,7 +1422,7 @@ static void test_resize(void)
     CHECK_INT(image_resize(&src, 0, 5, &out), -1);
     CHECK(out.pixels == NULL);
     CHECK_INT(image_resize(&src, 5, -1, &out), -1);
-    image_rgba broken = {4, 4, 8, src.pixels}; /* stride too small */
+    image_rgba broken = {4, 4, 8, src.pixels, false}; /* stride too small */
     CHECK_INT(image_resize(&broken, 2, 2, &out), -1);
     image_free(&src);
     CHECK_INT(image_alloc(0, 10, &src), -1);
@@ -1455,8 +1455,73 @@ static void test_resize_large(void)
     image_free(&src);
 }
 
+/* `opaque` is a promise the fast paths rely on: only decoders that cannot
+ * produce alpha make it, and resizing an opaque picture by the fast path
+ * gives what the premultiplied path gives. */
+static void test_opaque(void)
+{
+    size_t len;
+    char err[256];
+    image_rgba img;
+    struct {
+        const char *name;
+        uint8_t *file;
+        bool opaque;
+    } cases[4];
+    uint8_t *px = halves(64, 32);
+    cases[0].name = "jpeg", cases[0].file = make_jpeg(64, 32, NULL, &len), cases[0].opaque = true;
+    size_t lens[4];
+    lens[0] = len;
+    cases[1].name = "png rgb";
+    cases[1].file = make_png_px(px, 64, 32, PNG_COLOR_TYPE_RGB, 8, false, 0, &lens[1]);
+    cases[1].opaque = true;
+    cases[2].name = "png rgba", cases[2].file = make_png(64, 32, &lens[2]), cases[2].opaque = false;
+    cases[3].name = "webp lossy";
+    cases[3].file = make_webp_px(px, 64, 32, 0, &lens[3]);
+    cases[3].opaque = true;
+    for (int i = 0; i < 4; i++) {
+        CHECK_INT(image_decode(cases[i].file, lens[i], 0, 0, IMAGE_DEFAULT_MAX_PIXELS, &img, err,
+                               sizeof err),
+                  0);
+        CHECK_MSG(img.opaque == cases[i].opaque, "%s: opaque %d", cases[i].name, img.opaque);
+        image_free(&img);
+        free(cases[i].file);
+    }
+    free(px);
+
+    /* fast path against the premultiplied one, shrinking and enlarging */
+    image_rgba src;
+    CHECK_INT(image_alloc(97, 61, &src), 0);
+    uint32_t seed = 12345;
+    for (int i = 0; i < 97 * 61 * 4; i++) {
+        seed = seed * 1103515245u + 12345u;
+        src.pixels[i] = (i & 3) == 3 ? 255 : (uint8_t)(seed >> 24);
+    }
+    const int sizes[3][2] = {{40, 25}, {96, 60}, {200, 130}};
+    for (int k = 0; k < 3; k++) {
+        image_rgba slow, fast;
+        src.opaque = false;
+        CHECK_INT(image_resize(&src, sizes[k][0], sizes[k][1], &slow), 0);
+        src.opaque = true;
+        CHECK_INT(image_resize(&src, sizes[k][0], sizes[k][1], &fast), 0);
+        CHECK(fast.opaque && !slow.opaque);
+        int worst = 0;
+        for (int y = 0; y < fast.height; y++)
+            for (int x = 0; x < fast.width * 4; x++) {
+                int d = abs(fast.pixels[y * fast.stride + x] - slow.pixels[y * slow.stride + x]);
+                worst = d > worst ? d : worst;
+            }
+        CHECK_MSG(worst <= 1, "%dx%d: fast and premultiplied paths differ by %d", sizes[k][0],
+                  sizes[k][1], worst);
+        image_free(&slow);
+        image_free(&fast);
+    }
+    image_free(&src);
+}
+
 int main(void)
 {
+    test_opaque();
     test_formats();
     test_sniff_edges();
     test_animated_webp();

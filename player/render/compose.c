@@ -87,42 +87,70 @@ static void scrim(SDL_Surface *s, int y0, int h, int max_alpha)
     SDL_UnlockSurface(s);
 }
 
-/* Blits an RGBA image onto dst at (x, y), alpha-blended. */
+/* Blits an RGBA image onto dst at (x, y), alpha-blended unless it is opaque
+ * (then a plain copy, several times cheaper for a whole-screen photo). */
 static void blit_image(SDL_Surface *dst, const image_rgba *img, int x, int y)
 {
     SDL_Surface *src = SDL_CreateRGBSurfaceWithFormatFrom(
         img->pixels, img->width, img->height, 32, img->stride, SDL_PIXELFORMAT_RGBA32);
     if (!src)
         return;
-    SDL_SetSurfaceBlendMode(src, SDL_BLENDMODE_BLEND);
+    SDL_SetSurfaceBlendMode(src, img->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_Rect r = {x, y, img->width, img->height};
     SDL_BlitSurface(src, NULL, dst, &r);
     SDL_FreeSurface(src);
 }
 
-/* Reads, verifies and decodes a picture at exactly w x h, keeping only the
- * part `part` of it (NULL = all). */
-static int load_picture(compose_ctx *c, const deck *d, const manifest_media *media, int w, int h,
-                        const layout_rect *part, image_rgba *out, int *orig_w, int *orig_h,
-                        char *err, size_t errlen)
-{
+/* A picture read and verified once: its bytes, the header facts and its
+ * size as shown (after EXIF orientation).  Layout needs the size before the
+ * decode, and reading and hashing a 12 MP file twice costs a first frame
+ * several milliseconds.  The bytes belong to the picture until
+ * picture_close. */
+typedef struct picture {
     uint8_t *data;
     size_t len;
-    if (deck_read_media(d, media, &data, &len, err, errlen) != 0)
+    int w, h; /* as shown */
+} picture;
+
+static int picture_open(const deck *d, const manifest_media *media, picture *p, char *err,
+                        size_t errlen)
+{
+    *p = (picture){0};
+    if (deck_read_media(d, media, &p->data, &p->len, err, errlen) != 0)
         return -1;
     image_info info;
-    if (image_sniff(data, len, &info, err, errlen) != 0) {
-        free(data);
+    if (image_sniff(p->data, p->len, &info, err, errlen) != 0) {
+        free(p->data);
+        p->data = NULL;
         return -1;
     }
     bool swap = info.orientation >= 5;
-    if (orig_w)
-        *orig_w = swap ? info.height : info.width;
-    if (orig_h)
-        *orig_h = swap ? info.width : info.height;
+    p->w = swap ? info.height : info.width;
+    p->h = swap ? info.width : info.height;
+    return 0;
+}
+
+static void picture_close(picture *p)
+{
+    free(p->data);
+    *p = (picture){0};
+}
+
+/* Decodes an open picture at exactly w x h, keeping only the part `part` of
+ * it (NULL = all).  The bytes are released first (a lower peak for big
+ * photos: the file is not held while the slide is built).
+ *
+ * A part means a cropped ("cover") picture.  When the decoder's reduction
+ * already lands within 5% above w x h (a 4000x3000 photo gives 2000x1500 for
+ * 1920x1440), the part is cut from that, centred, instead of resampling it:
+ * the picture shows up to 5% larger, as sharp as decoded, and a 1080p slide
+ * costs some 18 ms less. */
+static int picture_decode(compose_ctx *c, picture *p, int w, int h, const layout_rect *part,
+                          image_rgba *out, char *err, size_t errlen)
+{
     image_rgba full;
-    int r = image_decode(data, len, w, h, c->max_pixels, &full, err, errlen);
-    free(data);
+    int r = image_decode(p->data, p->len, w, h, c->max_pixels, &full, err, errlen);
+    picture_close(p);
     if (r != 0)
         return -1;
     layout_rect all = {0, 0, w, h};
@@ -132,30 +160,17 @@ static int load_picture(compose_ctx *c, const deck *d, const manifest_media *med
         *out = full;
         return 0;
     }
-    r = image_resize_part(&full, w, h, part->x, part->y, part->w, part->h, out);
+    if (part != &all && full.width >= w && full.height >= h &&
+        (int64_t)full.width * 100 <= (int64_t)w * 105 &&
+        (int64_t)full.height * 100 <= (int64_t)h * 105)
+        r = image_resize_part(&full, full.width, full.height, part->x + (full.width - w) / 2,
+                              part->y + (full.height - h) / 2, part->w, part->h, out);
+    else
+        r = image_resize_part(&full, w, h, part->x, part->y, part->w, part->h, out);
     image_free(&full);
     if (r != 0)
         snprintf(err, errlen, "out of memory scaling the picture");
     return r;
-}
-
-/* Picture dimensions (after EXIF orientation) without decoding. */
-static int picture_size(const deck *d, const manifest_media *media, int *w, int *h, char *err,
-                        size_t errlen)
-{
-    uint8_t *data;
-    size_t len;
-    if (deck_read_media(d, media, &data, &len, err, errlen) != 0)
-        return -1;
-    image_info info;
-    int r = image_sniff(data, len, &info, err, errlen);
-    free(data);
-    if (r != 0)
-        return -1;
-    bool swap = info.orientation >= 5;
-    *w = swap ? info.height : info.width;
-    *h = swap ? info.width : info.height;
-    return 0;
 }
 
 typedef struct measure_ctx {
@@ -260,9 +275,10 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
                                         int w, int h, int unit, char *err, size_t errlen,
                                         char *warn, size_t warnlen)
 {
-    int iw, ih;
-    if (picture_size(d, &s->media, &iw, &ih, err, errlen) != 0)
+    picture src;
+    if (picture_open(d, &s->media, &src, err, errlen) != 0)
         return NULL;
+    int iw = src.w, ih = src.h;
     layout_rect box = {0, 0, w, h};
     layout_rect cover = layout_fit_rect(iw, ih, box, true);
     layout_rect contain = layout_fit_rect(iw, ih, box, false);
@@ -275,8 +291,7 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
      * area loses a third of its rows) */
     layout_rect shown = {cover.x < 0 ? -cover.x : 0, cover.y < 0 ? -cover.y : 0,
                          cover.w < w ? cover.w : w, cover.h < h ? cover.h : h};
-    if (load_picture(c, d, &s->media, at.w, at.h, cover_fit ? &shown : NULL, &pic, NULL, NULL,
-                     err, errlen) != 0)
+    if (picture_decode(c, &src, at.w, at.h, cover_fit ? &shown : NULL, &pic, err, errlen) != 0)
         return NULL;
     SDL_Surface *out = new_surface(w, h);
     if (!out) {
@@ -377,9 +392,9 @@ static SDL_Surface *compose_notice_slide(compose_ctx *c, const deck *d, const ma
 
     /* Picture: beside the text on landscape screens, above it on portrait. */
     if (s->has_media) {
-        int iw, ih;
+        picture src;
         char perr[512];
-        if (picture_size(d, &s->media, &iw, &ih, perr, sizeof perr) != 0) {
+        if (picture_open(d, &s->media, &src, perr, sizeof perr) != 0) {
             snprintf(warn, warnlen, "picture left out: %s", perr);
         } else {
             layout_rect pic_box;
@@ -393,13 +408,12 @@ static SDL_Surface *compose_notice_slide(compose_ctx *c, const deck *d, const ma
                                                                     (qr_side ? my / 2 : 0)};
                 text_box.w = w - 2 * mx - col - mx;
             }
-            layout_rect fit = layout_fit_rect(iw, ih, pic_box, false);
+            layout_rect fit = layout_fit_rect(src.w, src.h, pic_box, false);
             /* Pictures sit at the top of their column, not floating in it. */
             if (!portrait)
                 fit.y = pic_box.y;
             image_rgba pic;
-            if (load_picture(c, d, &s->media, fit.w, fit.h, NULL, &pic, NULL, NULL, perr,
-                             sizeof perr) == 0) {
+            if (picture_decode(c, &src, fit.w, fit.h, NULL, &pic, perr, sizeof perr) == 0) {
                 fill(out, fit.x + unit / 200, fit.y + unit / 200, fit.w, fit.h,
                      (SDL_Color){0xDD, 0xD8, 0xD0, 0xFF}); /* soft offset shadow */
                 blit_image(out, &pic, fit.x, fit.y);
@@ -473,13 +487,13 @@ SDL_Surface *compose_slide(compose_ctx *c, const deck *d, size_t idx, int w, int
  * missing or broken logo just leaves room, the header still works). */
 static bool draw_logo(compose_ctx *c, const deck *d, SDL_Surface *dst, layout_rect box)
 {
-    int lw, lh;
     char err[512];
+    picture src;
     image_rgba logo;
-    if (!d->m->has_logo || picture_size(d, &d->m->logo, &lw, &lh, err, sizeof err) != 0)
+    if (!d->m->has_logo || picture_open(d, &d->m->logo, &src, err, sizeof err) != 0)
         return false;
-    layout_rect fit = layout_fit_rect(lw, lh, box, false);
-    if (load_picture(c, d, &d->m->logo, fit.w, fit.h, NULL, &logo, NULL, NULL, err, sizeof err) != 0)
+    layout_rect fit = layout_fit_rect(src.w, src.h, box, false);
+    if (picture_decode(c, &src, fit.w, fit.h, NULL, &logo, err, sizeof err) != 0)
         return false;
     blit_image(dst, &logo, fit.x, fit.y);
     image_free(&logo);

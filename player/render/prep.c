@@ -23,6 +23,11 @@ struct prep {
     int running; /* jobs taken but not finished */
     bool quit;
     Uint32 wake_event;
+    /* The fonts are opened on the worker, so that opening them overlaps the
+     * window's creation (tens of milliseconds on X11).  Until then: */
+    char *font, *font_bold, *fallbacks;
+    int opened;           /* 0 still opening, 1 open, -1 failed */
+    diag_list open_diags; /* what opening said, handed over by prep_wait_open */
 };
 
 void prep_job_clear(prep_job *job)
@@ -133,7 +138,18 @@ static void run_job(prep *p, const prep_job *j, prep_result *r)
 static int worker(void *arg)
 {
     prep *p = arg;
+    diag_list diags;
+    diag_init(&diags);
+    int r = compose_open(&p->compose, p->font, p->font_bold, p->fallbacks, p->compose.max_pixels,
+                         &diags);
     SDL_LockMutex(p->lock);
+    diag_move(&p->open_diags, &diags);
+    p->opened = r == 0 ? 1 : -1;
+    SDL_CondBroadcast(p->result_ready);
+    if (r != 0) {
+        SDL_UnlockMutex(p->lock);
+        return -1;
+    }
     for (;;) {
         while (!p->jobs && !p->quit)
             SDL_CondWait(p->job_ready, p->lock);
@@ -178,29 +194,34 @@ int prep_start(const char *font, const char *font_bold, const char *fallbacks, i
     if (!p)
         return -1;
     p->wake_event = wake_event;
-    if (compose_open(&p->compose, font, font_bold, fallbacks, max_pixels, diags) != 0) {
-        free(p);
-        return -1;
-    }
+    p->compose.max_pixels = max_pixels;
+    diag_init(&p->open_diags);
+    p->font = strdup(font ? font : "");
+    p->font_bold = strdup(font_bold ? font_bold : "");
+    p->fallbacks = strdup(fallbacks ? fallbacks : "");
     p->lock = SDL_CreateMutex();
     p->job_ready = SDL_CreateCond();
     p->result_ready = SDL_CreateCond();
-    if (p->lock && p->job_ready && p->result_ready)
+    if (p->font && p->font_bold && p->fallbacks && p->lock && p->job_ready && p->result_ready)
         p->thread = SDL_CreateThread(worker, "prep", p);
     if (!p->thread) {
         diag_add(diags, DIAG_ERROR, "cannot start the preparation thread: %s", SDL_GetError());
-        if (p->lock)
-            SDL_DestroyMutex(p->lock);
-        if (p->job_ready)
-            SDL_DestroyCond(p->job_ready);
-        if (p->result_ready)
-            SDL_DestroyCond(p->result_ready);
-        compose_close(&p->compose);
-        free(p);
+        prep_stop(p);
         return -1;
     }
     *out = p;
     return 0;
+}
+
+int prep_wait_open(prep *p, diag_list *diags)
+{
+    SDL_LockMutex(p->lock);
+    while (p->opened == 0)
+        SDL_CondWait(p->result_ready, p->lock);
+    diag_move(diags, &p->open_diags);
+    int r = p->opened > 0 ? 0 : -1;
+    SDL_UnlockMutex(p->lock);
+    return r;
 }
 
 static void free_nodes(prep_node *n)
@@ -218,17 +239,27 @@ void prep_stop(prep *p)
 {
     if (!p)
         return;
-    SDL_LockMutex(p->lock);
-    p->quit = true;
-    SDL_CondBroadcast(p->job_ready);
-    SDL_UnlockMutex(p->lock);
-    SDL_WaitThread(p->thread, NULL);
+    if (p->thread) {
+        SDL_LockMutex(p->lock);
+        p->quit = true;
+        SDL_CondBroadcast(p->job_ready);
+        SDL_UnlockMutex(p->lock);
+        SDL_WaitThread(p->thread, NULL);
+    }
     free_nodes(p->jobs);
     free_nodes(p->results);
-    SDL_DestroyMutex(p->lock);
-    SDL_DestroyCond(p->job_ready);
-    SDL_DestroyCond(p->result_ready);
-    compose_close(&p->compose);
+    if (p->lock)
+        SDL_DestroyMutex(p->lock);
+    if (p->job_ready)
+        SDL_DestroyCond(p->job_ready);
+    if (p->result_ready)
+        SDL_DestroyCond(p->result_ready);
+    if (p->opened > 0)
+        compose_close(&p->compose);
+    diag_free(&p->open_diags);
+    free(p->font);
+    free(p->font_bold);
+    free(p->fallbacks);
     free(p);
 }
 

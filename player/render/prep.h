@@ -66,10 +66,16 @@ typedef struct prep_result {
 
 typedef struct prep prep;
 
-/* Opens the worker's own fonts (on the calling thread, before the worker
- * starts, so font loading never races) and starts the thread. */
+/* Starts the worker, whose first act is to open its own fonts (only the
+ * worker ever touches them, so font loading never races).  That runs while
+ * the caller creates the window; the arguments are copied.  Needs no SDL
+ * subsystem, only TTF_Init.  diags gets only the failure to start. */
 int prep_start(const char *font, const char *font_bold, const char *fallbacks, int64_t max_pixels,
                Uint32 wake_event, prep **out, diag_list *diags);
+/* Waits until the fonts are open and moves what opening them said into
+ * diags.  Returns 0, or -1 when they cannot be used (the worker has then
+ * stopped: prep_stop is all that is left to call). */
+int prep_wait_open(prep *p, diag_list *diags);
 void prep_stop(prep *p); /* joins the worker, frees everything queued */
 
 void prep_submit(prep *p, prep_job *job); /* job contents move; *job is zeroed */

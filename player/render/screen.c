@@ -447,7 +447,7 @@ static void request_all(app *a, int shot_slide)
     }
     /* The next slide only once a fade is over: the screen then holds two
      * slides (on screen and next), never three. */
-    if (a->view.prev < 0)
+    if (a->view.prev < 0 && a->frames > 0) /* not while the first frame is made */
         request_slide(a, a->view.want_next);
 }
 
@@ -1515,24 +1515,29 @@ int screen_run(const screen_opts *opts, deck *d)
     diag_list diags;
     diag_init(&diags);
 
+    /* The worker opens its fonts while SDL connects to the display and the
+     * window is made: on X11 those are 20-30 ms of round trips. */
+    if (TTF_Init() != 0) {
+        log_msg(LOG_ERR, "SDL_ttf: %s", TTF_GetError());
+        goto out;
+    }
+    const player_config *c = a.cfg;
+    a.wake = opts->wake_event ? opts->wake_event : SDL_RegisterEvents(1);
+    if (prep_start(c->font_regular, c->font_bold, c->font_fallback, c->max_image_pixels, a.wake,
+                   &a.prep, &diags) != 0) {
+        log_diags(&diags);
+        goto out;
+    }
     Uint32 sub = opts->screenshot ? SDL_INIT_EVENTS : SDL_INIT_VIDEO | SDL_INIT_EVENTS;
     if (SDL_Init(sub) != 0) {
         log_msg(LOG_ERR, "SDL: %s", SDL_GetError());
-        return -1;
-    }
-    if (TTF_Init() != 0) {
-        log_msg(LOG_ERR, "SDL_ttf: %s", TTF_GetError());
-        SDL_Quit();
-        return -1;
+        goto out;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
-    a.wake = opts->wake_event ? opts->wake_event : SDL_RegisterEvents(1);
     if (ensure_deck_arrays(&a) != 0 || create_output(&a) != 0 || setup_rotation(&a) != 0)
         goto out;
     a.direct = a.direct && !a.rot; /* a rotated screen is drawn into a texture first */
-    const player_config *c = a.cfg;
-    if (prep_start(c->font_regular, c->font_bold, c->font_fallback, c->max_image_pixels, a.wake,
-                   &a.prep, &diags) != 0) {
+    if (prep_wait_open(a.prep, &diags) != 0) {
         log_diags(&diags);
         goto out;
     }
