@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <errno.h> /* program_invocation_short_name */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ void log_msg(log_level level, const char *fmt, ...)
                           : level == LOG_WARN ? "warning: "
                           : level == LOG_DEBUG ? "debug: "
                                                : "";
-        fprintf(stderr, "signage-player: %s%s\n", tag, line);
+        fprintf(stderr, "%s: %s%s\n", program_invocation_short_name, tag, line);
     }
 }
 

@@ -1,0 +1,367 @@
+#include "build.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "manifest.h"
+#include "sha256.h"
+
+static void set_str(json_t *o, const char *key, const json_t *from, const char *from_key)
+{
+    const char *v = json_string_value(json_object_get(from, from_key));
+    if (v && *v)
+        json_object_set_new(o, key, json_string(v));
+}
+
+static void set_schedule(json_t *o, const json_t *item)
+{
+    set_str(o, "start", item, "start");
+    set_str(o, "end", item, "end");
+    const json_t *days = json_object_get(item, "days");
+    if (json_is_array(days) && json_array_size(days))
+        json_object_set(o, "days", (json_t *)days);
+    const json_t *hours = json_object_get(item, "hours");
+    if (json_is_array(hours) && json_array_size(hours))
+        json_object_set(o, "hours", (json_t *)hours);
+}
+
+static json_t *media_object(const json_t *item, const char *prefix)
+{
+    const char *sha = json_string_value(json_object_get(item, "media"));
+    if (!sha)
+        return NULL;
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", prefix, sha);
+    return json_pack("{s:s, s:I, s:s, s:s}", "sha256", sha, "size",
+                     (json_int_t)json_integer_value(json_object_get(item, "media_size")), "type",
+                     json_string_value(json_object_get(item, "media_type")) ?: "image/jpeg",
+                     "url", url);
+}
+
+json_t *build_item(const json_t *item, const char *prefix, const char **list)
+{
+    const char *kind = json_string_value(json_object_get(item, "kind")) ?: "";
+    char id[32];
+    snprintf(id, sizeof id, "item-%lld", (long long)json_integer_value(json_object_get(item, "id")));
+    json_t *o = json_pack("{s:s}", "id", id);
+    if (strcmp(kind, "image") == 0 || strcmp(kind, "notice") == 0) {
+        *list = "slides";
+        json_object_set_new(o, "kind", json_string(kind));
+        const json_t *dur = json_object_get(item, "duration");
+        if (json_is_number(dur))
+            json_object_set_new(o, "duration", json_real(json_number_value(dur)));
+        set_str(o, "transition", item, "transition");
+        set_str(o, "link", item, "link");
+        json_t *m = media_object(item, prefix);
+        if (m)
+            json_object_set_new(o, "media", m);
+        if (strcmp(kind, "image") == 0) {
+            set_str(o, "fit", item, "fit");
+            set_str(o, "caption", item, "caption");
+        } else {
+            set_str(o, "title", item, "title");
+            set_str(o, "body", item, "body");
+        }
+    } else if (strcmp(kind, "ticker") == 0) {
+        *list = "ticker";
+        set_str(o, "text", item, "body");
+    } else {
+        *list = "alerts";
+        set_str(o, "title", item, "title");
+        set_str(o, "body", item, "body");
+    }
+    set_schedule(o, item);
+    return o;
+}
+
+int build_check_item(const json_t *item, char *err, size_t errlen)
+{
+    const char *list;
+    json_t *o = build_item(item, "/assets/", &list);
+    json_t *doc = json_pack("{s:i, s:[o]}", "schema", 1, list, o);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    manifest *m = NULL;
+    diag_list d;
+    diag_init(&d);
+    int r = manifest_parse(text, strlen(text), "item", &m, &d);
+    free(text);
+    size_t n = 0;
+    if (r == 0 && m)
+        n = strcmp(list, "slides") == 0 ? m->n_slides : strcmp(list, "ticker") == 0 ? m->n_ticker
+                                                                                     : m->n_alerts;
+    int rc = 0;
+    /* Errors drop the item; warnings (a value corrected) are refused too:
+     * what the organizer wrote must be what the screen does. */
+    if (d.n > 0 || n != 1) {
+        const char *msg = d.n ? d.items[0].msg : "not accepted by the player";
+        /* "item: slides[0] (id \"item-1\"): " says nothing to an organizer */
+        const char *q = strstr(msg, "): ");
+        snprintf(err, errlen, "%s", q ? q + 3 : msg);
+        rc = -1;
+    }
+    diag_free(&d);
+    manifest_free(m);
+    return rc;
+}
+
+static void hash_etag(const char *text, size_t len, char etag[72], char version[24])
+{
+    char hex[65];
+    if (sha256_hex(text, len, hex) != 0)
+        memset(hex, '0', 64), hex[64] = 0;
+    snprintf(etag, 72, "\"%s\"", hex);
+    if (version)
+        snprintf(version, 24, "%.16s", hex);
+}
+
+int build_manifest(store *s, const char *display_id, const char *prefix, build_result *out,
+                   char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    json_t *rows = NULL, *items = NULL, *disp = NULL;
+    if (store_display_groups(s, display_id, &rows) != 0) {
+        snprintf(err, errlen, "database error building the manifest");
+        return -1;
+    }
+    json_t *groups = json_array();
+    size_t gi;
+    json_t *g;
+    json_array_foreach(rows, gi, g) json_array_append(groups, json_object_get(g, "id"));
+    json_decref(rows);
+    if (store_items_on_air(s, groups, &items) != 0) {
+        snprintf(err, errlen, "database error building the manifest");
+        json_decref(groups);
+        return -1;
+    }
+    json_t *doc = json_object();
+    json_object_set_new(doc, "schema", json_integer(1));
+    json_t *d = json_pack("{s:s}", "id", display_id);
+    if (store_display_get(s, display_id, &disp) == 0) {
+        set_str(d, "name", disp, "name");
+        json_decref(disp);
+    }
+    char *tz = NULL;
+    store_setting_get(s, "timezone", &tz);
+    json_object_set_new(d, "timezone", json_string(tz && *tz ? tz : "Asia/Shanghai"));
+    free(tz);
+    json_object_set_new(doc, "display", d);
+
+    json_t *theme = json_object();
+    const char *keys[] = {"title", "subtitle", "accent"};
+    for (size_t i = 0; i < 3; i++) {
+        char k[32], *v = NULL;
+        snprintf(k, sizeof k, "theme_%s", keys[i]);
+        if (store_setting_get(s, k, &v) == 0 && v && *v)
+            json_object_set_new(theme, keys[i], json_string(v));
+        free(v);
+    }
+    char *logo = NULL;
+    json_t *asset = NULL;
+    if (store_setting_get(s, "theme_logo", &logo) == 0 && logo &&
+        store_asset_get(s, logo, &asset) == 0) {
+        char url[256];
+        snprintf(url, sizeof url, "%s%s", prefix, logo);
+        json_object_set_new(theme, "logo",
+                            json_pack("{s:s, s:O, s:O, s:s}", "sha256", logo, "size",
+                                      json_object_get(asset, "size"), "type",
+                                      json_object_get(asset, "type"), "url", url));
+        json_decref(asset);
+    }
+    free(logo);
+    json_object_set_new(doc, "theme", theme);
+    json_t *lists = json_pack("{s:[], s:[], s:[]}", "slides", "ticker", "alerts");
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        const char *list;
+        json_t *o = build_item(it, prefix, &list);
+        json_array_append_new(json_object_get(lists, list), o);
+    }
+    json_object_set(doc, "slides", json_object_get(lists, "slides"));
+    json_object_set(doc, "ticker", json_object_get(lists, "ticker"));
+    json_object_set(doc, "alerts", json_object_get(lists, "alerts"));
+    json_decref(lists);
+    json_decref(items);
+    json_decref(groups);
+
+    /* version = a hash of the document without it; then the final bytes'
+     * hash is the ETag. */
+    char *body = json_dumps(doc, JSON_COMPACT);
+    char etag[72], version[24];
+    hash_etag(body ? body : "", body ? strlen(body) : 0, etag, version);
+    free(body);
+    json_object_set_new(doc, "version", json_string(version));
+    out->text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (!out->text) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    out->len = strlen(out->text);
+    hash_etag(out->text, out->len, out->etag, NULL);
+    return 0;
+}
+
+void build_result_free(build_result *r)
+{
+    free(r->text);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- the cache ---- */
+
+typedef struct centry {
+    char *id;
+    uint64_t gen;
+    build_result m;
+} centry;
+
+struct build_cache {
+    store *s;
+    pthread_mutex_t lock;
+    centry *e;
+    size_t n, cap; /* open addressing, cap a power of two */
+};
+
+#define CACHE_MAX 65536
+
+build_cache *build_cache_new(store *s)
+{
+    build_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->s = s;
+    pthread_mutex_init(&c->lock, NULL);
+    c->cap = 1024;
+    c->e = calloc(c->cap, sizeof *c->e);
+    if (!c->e) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void clear_all(build_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        free(c->e[i].id);
+        build_result_free(&c->e[i].m);
+    }
+    memset(c->e, 0, c->cap * sizeof *c->e);
+    c->n = 0;
+}
+
+void build_cache_free(build_cache *c)
+{
+    if (!c)
+        return;
+    clear_all(c);
+    free(c->e);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+static size_t hash_id(const char *s)
+{
+    size_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static centry *slot_of(build_cache *c, const char *id)
+{
+    size_t m = c->cap - 1;
+    for (size_t i = hash_id(id) & m;; i = (i + 1) & m)
+        if (!c->e[i].id || strcmp(c->e[i].id, id) == 0)
+            return &c->e[i];
+}
+
+static int grow(build_cache *c)
+{
+    size_t cap = c->cap * 2;
+    centry *old = c->e;
+    size_t oldcap = c->cap;
+    c->e = calloc(cap, sizeof *c->e);
+    if (!c->e) {
+        c->e = old;
+        return -1;
+    }
+    c->cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].id)
+            *slot_of(c, old[i].id) = old[i];
+    free(old);
+    return 0;
+}
+
+/* The entry for id, current; under the lock. */
+static centry *current(build_cache *c, const char *id, char *err, size_t errlen)
+{
+    uint64_t gen = store_generation(c->s);
+    centry *e = slot_of(c, id);
+    if (e->id && e->gen == gen)
+        return e;
+    if (!e->id) {
+        if (c->n >= CACHE_MAX)
+            clear_all(c); /* a flood of made-up ids: start again rather than grow */
+        if ((c->n + 1) * 2 > c->cap && grow(c) != 0) {
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+        e = slot_of(c, id);
+        e->id = strdup(id);
+        if (!e->id) {
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+        c->n++;
+    }
+    build_result m;
+    if (build_manifest(c->s, id, "/assets/", &m, err, errlen) != 0)
+        return NULL;
+    build_result_free(&e->m);
+    e->m = m;
+    e->gen = gen;
+    return e;
+}
+
+int build_cache_get(build_cache *c, const char *id, build_result *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&c->lock);
+    centry *e = current(c, id, err, errlen);
+    int r = -1;
+    if (e) {
+        out->text = malloc(e->m.len + 1);
+        if (out->text) {
+            memcpy(out->text, e->m.text, e->m.len + 1);
+            out->len = e->m.len;
+            memcpy(out->etag, e->m.etag, sizeof out->etag);
+            r = 0;
+        } else {
+            snprintf(err, errlen, "out of memory");
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return r;
+}
+
+int build_cache_etag(build_cache *c, const char *id, char etag[72], char *err, size_t errlen)
+{
+    pthread_mutex_lock(&c->lock);
+    centry *e = current(c, id, err, errlen);
+    if (e)
+        memcpy(etag, e->m.etag, 72);
+    pthread_mutex_unlock(&c->lock);
+    return e ? 0 : -1;
+}
