@@ -26,14 +26,10 @@ typedef struct who {
 
 static role role_parse(const char *s)
 {
-    if (!s)
-        return ROLE_NONE;
-    if (strcmp(s, "admin") == 0)
-        return ROLE_ADMIN;
-    if (strcmp(s, "editor") == 0)
-        return ROLE_EDITOR;
-    if (strcmp(s, "contributor") == 0)
-        return ROLE_CONTRIBUTOR;
+    if (!s) return ROLE_NONE;
+    if (strcmp(s, "admin") == 0) return ROLE_ADMIN;
+    if (strcmp(s, "editor") == 0) return ROLE_EDITOR;
+    if (strcmp(s, "contributor") == 0) return ROLE_CONTRIBUTOR;
     return ROLE_NONE;
 }
 
@@ -42,19 +38,30 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static who *me(http_req *r) { return *http_user(r); }
+static who *me(http_req *r)
+{
+    return *http_user(r);
+}
+
+/* "display ID" / "item N" / "alert N" for the audit log, from the path. */
+static const char *target(http_req *r, const char *kind, char buf[128])
+{
+    if (strcmp(kind, "display") == 0)
+        snprintf(buf, 128, "display %s", me(r)->seg);
+    else
+        snprintf(buf, 128, "%s %lld", kind, (long long)me(r)->num);
+    return buf;
+}
 
 void api_changed(api *a)
 {
     store_bump(a->st);
-    if (a->http)
-        http_notify(a->http);
+    if (a->http) http_notify(a->http);
 }
 
-static void audit(api *a, http_req *r, const char *action, const char *target, const char *fmt,
-                  ...) __attribute__((format(printf, 5, 6)));
-static void audit(api *a, http_req *r, const char *action, const char *target, const char *fmt,
-                  ...)
+static void audit(api *a, http_req *r, const char *action, const char *target, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void audit(api *a, http_req *r, const char *action, const char *target, const char *fmt, ...)
 {
     char detail[1024] = "";
     if (fmt) {
@@ -79,8 +86,8 @@ static json_t *body_object(http_req *r)
     json_error_t e;
     json_t *o = json_loadb(b, len, JSON_REJECT_DUPLICATES, &e);
     if (!o) {
-        http_respond_error(r, 400, NULL, "the request is not JSON: %s (line %d, column %d)",
-                           e.text, e.line, e.column);
+        http_respond_error(r, 400, NULL, "the request is not JSON: %s (line %d, column %d)", e.text,
+                           e.line, e.column);
         return NULL;
     }
     if (!json_is_object(o)) {
@@ -94,8 +101,7 @@ static json_t *body_object(http_req *r)
 static bool display_id_valid(const char *id)
 {
     size_t n = strlen(id);
-    if (n < 1 || n > 64)
-        return false;
+    if (n < 1 || n > 64) return false;
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)id[i]) && id[i] != '.' && id[i] != '_' && id[i] != '-')
             return false;
@@ -106,8 +112,7 @@ static bool display_id_valid(const char *id)
 static json_t *user_groups(api *a, int64_t uid)
 {
     json_t *u = NULL;
-    if (store_user_get(a->st, uid, &u) != 0)
-        return json_array();
+    if (store_user_get(a->st, uid, &u) != 0) return json_array();
     json_t *g = json_incref(json_object_get(u, "groups"));
     json_decref(u);
     return json_is_array(g) ? g : (json_decref(g), json_array());
@@ -124,10 +129,8 @@ static bool array_has(const json_t *arr, int64_t v)
 /* May this user publish to every one of these groups? */
 static bool may_publish(api *a, who *w, const json_t *groups)
 {
-    if (w->role == ROLE_ADMIN)
-        return true;
-    if (w->role != ROLE_EDITOR || json_array_size(groups) == 0)
-        return false;
+    if (w->role == ROLE_ADMIN) return true;
+    if (w->role != ROLE_EDITOR || json_array_size(groups) == 0) return false;
     json_t *mine = user_groups(a, w->user_id);
     bool ok = true;
     size_t i;
@@ -144,10 +147,8 @@ static bool may_publish(api *a, who *w, const json_t *groups)
 static bool display_allowed(api *a, http_req *r, const char *id)
 {
     char *th = NULL;
-    if (store_display_token(a->st, id, &th) < 0)
-        return false;
-    if (!th)
-        return true;
+    if (store_display_token(a->st, id, &th) < 0) return false;
+    if (!th) return true;
     const char *h = http_header(r, "Authorization");
     bool ok = false;
     if (h && strncasecmp(h, "Bearer ", 7) == 0) {
@@ -179,8 +180,7 @@ static void h_manifest(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     char err[256], etag[72];
-    if (!http_resumed(r))
-        note_display(a, r, w->display);
+    if (!http_resumed(r)) note_display(a, r, w->display);
     if (build_cache_etag(a->bc, w->display, etag, err, sizeof err) != 0) {
         http_respond_error(r, 500, NULL, "%s", err);
         return;
@@ -189,8 +189,7 @@ static void h_manifest(void *ap, http_req *r)
     if (inm && strcmp(inm, etag) == 0) {
         const char *ws = http_query(r, "wait");
         double wait = ws ? strtod(ws, NULL) : 0;
-        if (wait > 60)
-            wait = 60;
+        if (wait > 60) wait = 60;
         if (wait > 0 && !http_wait_expired(r)) {
             http_suspend(r, wait);
             return;
@@ -215,9 +214,14 @@ static void h_status(void *ap, http_req *r)
 {
     api *a = ap;
     who *w = me(r);
-    json_t *o = body_object(r);
-    if (!o)
+    size_t blen;
+    http_body(r, &blen);
+    if (blen > 64 * 1024) {
+        http_respond_error(r, 413, NULL, "a status document is at most 64 KB");
         return;
+    }
+    json_t *o = body_object(r);
+    if (!o) return;
     note_display(a, r, w->display);
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -240,8 +244,11 @@ static void h_player_screenshot(void *ap, http_req *r)
     const char *err;
     asset_rc rc = http_upload_result(r, &info, &err);
     if (rc != ASSET_OK) {
-        http_respond_error(r, rc == ASSET_INTERNAL ? 500 : rc == ASSET_TOO_BIG ? 413 : 422, NULL,
-                           "%s", err);
+        http_respond_error(r,
+                           rc == ASSET_INTERNAL  ? 500
+                           : rc == ASSET_TOO_BIG ? 413
+                                                 : 422,
+                           NULL, "%s", err);
         return;
     }
     note_display(a, r, w->display);
@@ -275,15 +282,14 @@ static void set_session_cookie(api *a, http_req *r, const char *token, int64_t t
                                size_t n)
 {
     bool secure = a->secure_cookies || http_is_tls(r);
-    snprintf(hdr, n, "Set-Cookie: sid=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-             token, (long long)ttl, secure ? "; Secure" : "");
+    snprintf(hdr, n, "Set-Cookie: sid=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", token,
+             (long long)ttl, secure ? "; Secure" : "");
 }
 
 static json_t *user_view(api *a, int64_t uid)
 {
     json_t *u = NULL;
-    if (store_user_get(a->st, uid, &u) != 0)
-        return json_null();
+    if (store_user_get(a->st, uid, &u) != 0) return json_null();
     return u;
 }
 
@@ -291,8 +297,7 @@ static void h_login(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *o = body_object(r);
-    if (!o)
-        return;
+    if (!o) return;
     const char *name = json_string_value(json_object_get(o, "name"));
     const char *pw = json_string_value(json_object_get(o, "password"));
     if (!name || !*name) {
@@ -405,8 +410,7 @@ static void h_me_password(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     json_t *o = body_object(r);
-    if (!o)
-        return;
+    if (!o) return;
     const char *old = json_string_value(json_object_get(o, "old"));
     const char *nw = json_string_value(json_object_get(o, "new"));
     json_t *u = NULL;
@@ -438,23 +442,21 @@ static void h_me_password(void *ap, http_req *r)
 
 /* ---- items ---- */
 
-static const char *const ITEM_KEYS[] = {"kind", "title", "body", "caption", "link", "media",
-                                        "fit", "duration", "transition", "start", "end", "days",
-                                        "hours", "groups", NULL};
+static const char *const ITEM_KEYS[] = {"kind",  "title", "body",     "caption",    "link",
+                                        "media", "fit",   "duration", "transition", "start",
+                                        "end",   "days",  "hours",    "groups",     NULL};
 
 /* The field a player-parser message is about: "\"hours[1].to\": ..." -> "hours". */
 static void field_of(const char *msg, const char *kind, char *out, size_t n)
 {
     snprintf(out, n, "%s", "");
     const char *q = strchr(msg, '"');
-    if (!q)
-        return;
+    if (!q) return;
     size_t i = 0;
     for (q++; *q && *q != '"' && *q != '[' && *q != '.' && i + 1 < n; q++)
         out[i++] = *q;
     out[i] = 0;
-    if (strcmp(out, "text") == 0 && kind && strcmp(kind, "ticker") == 0)
-        snprintf(out, n, "body");
+    if (strcmp(out, "text") == 0 && kind && strcmp(kind, "ticker") == 0) snprintf(out, n, "body");
 }
 
 /* Takes the fields a request may set, checks their types and the groups,
@@ -479,8 +481,7 @@ static json_t *item_fields(api *a, http_req *r, const json_t *in, const json_t *
     for (size_t i = 0; ITEM_KEYS[i]; i++) {
         const char *key = ITEM_KEYS[i];
         v = json_object_get(in, key);
-        if (!v)
-            continue;
+        if (!v) continue;
         bool ok;
         if (strcmp(key, "duration") == 0)
             ok = json_is_number(v) || json_is_null(v);
@@ -558,8 +559,7 @@ static json_t *item_fields(api *a, http_req *r, const json_t *in, const json_t *
         http_respond_error(r, 400, "body", "a ticker item needs a text");
         return NULL;
     }
-    if (!json_object_get(m, "id"))
-        json_object_set_new(m, "id", json_integer(0));
+    if (!json_object_get(m, "id")) json_object_set_new(m, "id", json_integer(0));
     char err[512], field[64];
     if (build_check_item(m, err, sizeof err) != 0) {
         field_of(err, kind, field, sizeof field);
@@ -593,10 +593,8 @@ static const char *state_of(const json_t *it)
 /* May w change (edit, delete) this item? */
 static bool may_edit(api *a, who *w, const json_t *it)
 {
-    if (w->role == ROLE_ADMIN)
-        return true;
-    if (w->role == ROLE_EDITOR && may_publish(a, w, json_object_get(it, "groups")))
-        return true;
+    if (w->role == ROLE_ADMIN) return true;
+    if (w->role == ROLE_EDITOR && may_publish(a, w, json_object_get(it, "groups"))) return true;
     /* contributors: their own, until it is approved */
     return is_owner(w, it) &&
            (strcmp(state_of(it), "draft") == 0 || strcmp(state_of(it), "submitted") == 0);
@@ -608,8 +606,9 @@ static void h_items_list(void *ap, http_req *r)
     const char *state = http_query(r, "state"), *kind = http_query(r, "kind");
     const char *group = http_query(r, "group");
     json_t *items = NULL;
-    if (store_items_list(a->st, state && *state ? state : NULL, group ? strtoll(group, NULL, 10) : 0,
-                         kind && *kind ? kind : NULL, &items) != 0) {
+    if (store_items_list(a->st, state && *state ? state : NULL,
+                         group ? strtoll(group, NULL, 10) : 0, kind && *kind ? kind : NULL,
+                         &items) != 0) {
         http_respond_error(r, 500, NULL, "database error");
         return;
     }
@@ -620,8 +619,7 @@ static void h_item_get(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *it = item_or_404(a, r, me(r)->num);
-    if (it)
-        http_respond_json(r, 200, it);
+    if (it) http_respond_json(r, 200, it);
 }
 
 static void h_item_create(void *ap, http_req *r)
@@ -629,8 +627,7 @@ static void h_item_create(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     if (strcmp(json_string_value(json_object_get(in, "kind")) ?: "", "alert") == 0) {
         json_decref(in);
         http_respond_error(r, 400, "kind", "alerts are published with POST /api/v1/alerts");
@@ -659,8 +656,7 @@ static void h_item_create(void *ap, http_req *r)
         return;
     }
     json_decref(m);
-    if (publish)
-        store_item_set_state(a->st, id, "approved", w->user_id, NULL);
+    if (publish) store_item_set_state(a->st, id, "approved", w->user_id, NULL);
     char t[32];
     snprintf(t, sizeof t, "item %lld", (long long)id);
     audit(a, r, publish ? "publish" : submit ? "submit" : "create", t, NULL);
@@ -675,8 +671,7 @@ static void h_item_update(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     json_t *it = item_or_404(a, r, w->num);
-    if (!it)
-        return;
+    if (!it) return;
     if (!may_edit(a, w, it)) {
         json_decref(it);
         http_respond_error(r, 403, NULL, "you may not change this item");
@@ -706,11 +701,10 @@ static void h_item_update(void *ap, http_req *r)
         if (strcmp(ITEM_KEYS[i], "kind"))
             json_object_set(set, ITEM_KEYS[i], json_object_get(m, ITEM_KEYS[i]));
     /* null for absent text fields: the update clears them */
-    const char *txt[] = {"title", "body", "caption", "link", "media", "fit", "transition", "start",
-                         "end"};
+    const char *txt[] = {"title", "body",       "caption", "link", "media",
+                         "fit",   "transition", "start",   "end"};
     for (size_t i = 0; i < sizeof txt / sizeof txt[0]; i++)
-        if (!json_object_get(set, txt[i]))
-            json_object_set_new(set, txt[i], json_null());
+        if (!json_object_get(set, txt[i])) json_object_set_new(set, txt[i], json_null());
     int rc = store_item_update(a->st, w->num, set, err, sizeof err);
     json_decref(set);
     json_decref(m);
@@ -719,9 +713,8 @@ static void h_item_update(void *ap, http_req *r)
         http_respond_error(r, 500, NULL, "%s", err);
         return;
     }
-    char t[32];
-    snprintf(t, sizeof t, "item %lld", (long long)w->num);
-    audit(a, r, "edit", t, NULL);
+    char t[128];
+    audit(a, r, "edit", target(r, "item", t), NULL);
     api_changed(a);
     json_t *out = NULL;
     store_item_get(a->st, w->num, &out);
@@ -733,8 +726,7 @@ static void h_item_delete(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     json_t *it = item_or_404(a, r, w->num);
-    if (!it)
-        return;
+    if (!it) return;
     bool ok = may_edit(a, w, it);
     json_decref(it);
     if (!ok) {
@@ -742,9 +734,8 @@ static void h_item_delete(void *ap, http_req *r)
         return;
     }
     store_item_delete(a->st, w->num);
-    char t[32];
-    snprintf(t, sizeof t, "item %lld", (long long)w->num);
-    audit(a, r, "delete", t, NULL);
+    char t[128];
+    audit(a, r, "delete", target(r, "item", t), NULL);
     api_changed(a);
     http_respond_json(r, 200, json_object());
 }
@@ -755,8 +746,7 @@ static void h_item_action(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     json_t *it = item_or_404(a, r, w->num);
-    if (!it)
-        return;
+    if (!it) return;
     const char *path = http_path(r);
     const char *action = strrchr(path, '/') + 1;
     json_t *in = NULL;
@@ -802,9 +792,8 @@ static void h_item_action(void *ap, http_req *r)
         return;
     }
     store_item_set_state(a->st, w->num, to, review ? w->user_id : 0, review ? comment : NULL);
-    char t[32];
-    snprintf(t, sizeof t, "item %lld", (long long)w->num);
-    audit(a, r, action, t, "%s", comment ? comment : "");
+    char t[128];
+    audit(a, r, action, target(r, "item", t), "%s", comment ? comment : "");
     json_decref(it);
     json_decref(in);
     api_changed(a);
@@ -817,8 +806,7 @@ static void h_items_reorder(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     json_t *ids = json_object_get(in, "ids");
     size_t i;
     json_t *v;
@@ -848,14 +836,12 @@ static void h_alert_publish(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     json_t *f = json_object();
     json_object_set_new(f, "kind", json_string("alert"));
     const char *keys[] = {"title", "body", "start", "end", "groups"};
     for (size_t i = 0; i < 5; i++)
-        if (json_object_get(in, keys[i]))
-            json_object_set(f, keys[i], json_object_get(in, keys[i]));
+        if (json_object_get(in, keys[i])) json_object_set(f, keys[i], json_object_get(in, keys[i]));
     if (json_is_true(json_object_get(in, "all"))) {
         json_t *gs = NULL, *ids = json_array();
         store_groups_list(a->st, &gs);
@@ -874,8 +860,7 @@ static void h_alert_publish(void *ap, http_req *r)
     json_decref(in);
     json_t *m = item_fields(a, r, f, NULL);
     json_decref(f);
-    if (!m)
-        return;
+    if (!m) return;
     if (!may_publish(a, w, json_object_get(m, "groups"))) {
         json_decref(m);
         http_respond_error(r, 403, "groups", "you may not publish alerts to these groups");
@@ -904,8 +889,7 @@ static void h_alert_end(void *ap, http_req *r)
     api *a = ap;
     who *w = me(r);
     json_t *it = item_or_404(a, r, w->num);
-    if (!it)
-        return;
+    if (!it) return;
     if (strcmp(json_string_value(json_object_get(it, "kind")) ?: "", "alert") != 0) {
         json_decref(it);
         http_respond_error(r, 404, NULL, "no alert %lld", (long long)w->num);
@@ -918,9 +902,8 @@ static void h_alert_end(void *ap, http_req *r)
     }
     json_decref(it);
     store_item_set_state(a->st, w->num, "archived", 0, NULL);
-    char t[32];
-    snprintf(t, sizeof t, "alert %lld", (long long)w->num);
-    audit(a, r, "alert-end", t, NULL);
+    char t[128];
+    audit(a, r, "alert-end", target(r, "alert", t), NULL);
     api_changed(a);
     http_respond_json(r, 200, json_object());
 }
@@ -936,8 +919,7 @@ static void h_upload(void *ap, http_req *r)
     asset_rc rc = http_upload_result(r, &info, &err);
     if (rc != ASSET_OK) {
         unsigned st = rc == ASSET_INTERNAL ? 500 : rc == ASSET_TOO_BIG ? 413 : 415;
-        if (rc == ASSET_REFUSED && strstr(err, "pixels"))
-            st = 422;
+        if (rc == ASSET_REFUSED && strstr(err, "pixels")) st = 422;
         const char *name = http_query(r, "name");
         store_audit(a->st, w->user_id, w->name, "upload-refused", name, err);
         http_respond_error(r, st, "file", "%s", err);
@@ -946,10 +928,10 @@ static void h_upload(void *ap, http_req *r)
     store_asset_add(a->st, info.sha256, info.size, info.type, info.width, info.height, w->user_id);
     audit(a, r, "upload", info.sha256, "%s %dx%d %lld bytes", info.type, info.width, info.height,
           (long long)info.size);
-    http_respond_json(r, 201, json_pack("{s:s, s:I, s:s, s:i, s:i, s:s+}", "sha256", info.sha256,
-                                        "size", (json_int_t)info.size, "type", info.type, "width",
-                                        info.width, "height", info.height, "url", "/assets/",
-                                        info.sha256));
+    http_respond_json(r, 201,
+                      json_pack("{s:s, s:I, s:s, s:i, s:i, s:s+}", "sha256", info.sha256, "size",
+                                (json_int_t)info.size, "type", info.type, "width", info.width,
+                                "height", info.height, "url", "/assets/", info.sha256));
 }
 
 /* ---- displays ---- */
@@ -969,9 +951,9 @@ static void h_displays_list(void *ap, http_req *r)
     {
         json_t *seen = json_object_get(d, "last_seen");
         /* online: a heartbeat within three intervals (60 s each by default) */
-        json_object_set_new(d, "online",
-                            json_boolean(json_is_integer(seen) &&
-                                         now - json_integer_value(seen) <= 180));
+        json_object_set_new(
+            d, "online",
+            json_boolean(json_is_integer(seen) && now - json_integer_value(seen) <= 180));
     }
     http_respond_json(r, 200, json_pack("{s:o, s:I}", "displays", ds, "now", (json_int_t)now));
 }
@@ -986,23 +968,26 @@ static json_t *display_or_404(api *a, http_req *r)
     return d;
 }
 
+/* Answers 404 itself when the display in the path is unknown. */
+static bool display_known(api *a, http_req *r)
+{
+    json_t *d = display_or_404(a, r);
+    json_decref(d);
+    return d != NULL;
+}
+
 static void h_display_get(void *ap, http_req *r)
 {
     json_t *d = display_or_404(ap, r);
-    if (d)
-        http_respond_json(r, 200, d);
+    if (d) http_respond_json(r, 200, d);
 }
 
 static void h_display_update(void *ap, http_req *r)
 {
     api *a = ap;
-    json_t *d = display_or_404(a, r);
-    if (!d)
-        return;
-    json_decref(d);
+    if (!display_known(a, r)) return;
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     const char *k;
     json_t *v;
     json_object_foreach(in, k, v)
@@ -1036,8 +1021,7 @@ static void h_display_update(void *ap, http_req *r)
     }
     char *text = json_dumps(in, JSON_COMPACT);
     char t[128];
-    snprintf(t, sizeof t, "display %s", me(r)->seg);
-    audit(a, r, "display-edit", t, "%s", text ? text : "");
+    audit(a, r, "display-edit", target(r, "display", t), "%s", text ? text : "");
     free(text);
     json_decref(in);
     api_changed(a);
@@ -1047,45 +1031,33 @@ static void h_display_update(void *ap, http_req *r)
 static void h_display_delete(void *ap, http_req *r)
 {
     api *a = ap;
-    json_t *d = display_or_404(a, r);
-    if (!d)
-        return;
-    json_decref(d);
+    if (!display_known(a, r)) return;
     store_display_delete(a->st, me(r)->seg);
     char t[128];
-    snprintf(t, sizeof t, "display %s", me(r)->seg);
-    audit(a, r, "display-delete", t, NULL);
+    audit(a, r, "display-delete", target(r, "display", t), NULL);
     http_respond_json(r, 200, json_object());
 }
 
 static void h_display_shot_request(void *ap, http_req *r)
 {
     api *a = ap;
-    json_t *d = display_or_404(a, r);
-    if (!d)
-        return;
-    json_decref(d);
+    if (!display_known(a, r)) return;
     store_display_request_shot(a->st, me(r)->seg);
     char t[128];
-    snprintf(t, sizeof t, "display %s", me(r)->seg);
-    audit(a, r, "screenshot-request", t, NULL);
+    audit(a, r, "screenshot-request", target(r, "display", t), NULL);
     http_respond_json(r, 202, json_object());
 }
 
 static void h_display_token(void *ap, http_req *r)
 {
     api *a = ap;
-    json_t *d = display_or_404(a, r);
-    if (!d)
-        return;
-    json_decref(d);
+    if (!display_known(a, r)) return;
     char token[65], th[65];
     auth_token(token);
     auth_token_hash(token, th);
     store_display_set_token(a->st, me(r)->seg, th);
     char t[128];
-    snprintf(t, sizeof t, "display %s", me(r)->seg);
-    audit(a, r, "display-token", t, NULL);
+    audit(a, r, "display-token", target(r, "display", t), NULL);
     /* shown once: only its hash is kept */
     http_respond_json(r, 200, json_pack("{s:s}", "token", token));
 }
@@ -1094,8 +1066,7 @@ static void h_display_shot(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *d = display_or_404(a, r);
-    if (!d)
-        return;
+    if (!d) return;
     const char *sha = json_string_value(json_object_get(d, "shot_sha256"));
     char path[4300];
     if (!sha || assets_path(a->as, sha, path, sizeof path) != 0) {
@@ -1136,8 +1107,7 @@ static void h_group_create(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     const char *name = group_name(r, in);
     int64_t id;
     char err[256];
@@ -1154,8 +1124,7 @@ static void h_group_update(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     const char *name = group_name(r, in);
     char err[256];
     if (name && !store_group_exists(a->st, me(r)->num))
@@ -1164,8 +1133,8 @@ static void h_group_update(void *ap, http_req *r)
         http_respond_error(r, 409, "name", "a group named \"%s\" %s", name, err);
     else if (name) {
         audit(a, r, "group-rename", name, NULL);
-        http_respond_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)me(r)->num, "name",
-                                            name));
+        http_respond_json(r, 200,
+                          json_pack("{s:I, s:s}", "id", (json_int_t)me(r)->num, "name", name));
     }
     json_decref(in);
 }
@@ -1179,9 +1148,8 @@ static void h_group_delete(void *ap, http_req *r)
         http_respond_error(r, rc > 0 ? 404 : 409, NULL, "%s", err);
         return;
     }
-    char t[32];
-    snprintf(t, sizeof t, "group %lld", (long long)me(r)->num);
-    audit(a, r, "group-delete", t, NULL);
+    char t[128];
+    audit(a, r, "group-delete", target(r, "group", t), NULL);
     api_changed(a);
     http_respond_json(r, 200, json_object());
 }
@@ -1200,11 +1168,9 @@ static void h_users_list(void *ap, http_req *r)
 static bool user_name_ok(const char *n)
 {
     size_t l = n ? strlen(n) : 0;
-    if (l < 1 || l > 64)
-        return false;
+    if (l < 1 || l > 64) return false;
     for (size_t i = 0; i < l; i++)
-        if ((unsigned char)n[i] < 0x21 || n[i] == 0x7f)
-            return false;
+        if ((unsigned char)n[i] < 0x21 || n[i] == 0x7f) return false;
     return true;
 }
 
@@ -1230,8 +1196,7 @@ static void h_user_create(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     const char *name = json_string_value(json_object_get(in, "name"));
     const char *rl = json_string_value(json_object_get(in, "role"));
     const char *pw = json_string_value(json_object_get(in, "password"));
@@ -1249,8 +1214,7 @@ static void h_user_create(void *ap, http_req *r)
     else if (store_user_add(a->st, name, rl, h, &id, err, sizeof err) != 0)
         http_respond_error(r, 409, "name", "a user named \"%s\" %s", name, err);
     else {
-        if (gs)
-            store_user_update(a->st, id, NULL, -1, NULL, gs, err, sizeof err);
+        if (gs) store_user_update(a->st, id, NULL, -1, NULL, gs, err, sizeof err);
         audit(a, r, "user-create", name, "role %s", rl);
         http_respond_json(r, 201, user_view(a, id));
     }
@@ -1287,15 +1251,16 @@ static void h_user_update(void *ap, http_req *r)
         ok = false;
     } else if (!groups_valid(a, r, gs)) {
         ok = false;
-    } else if (w->num == w->user_id && ((rl && role_parse(rl) != ROLE_ADMIN) || json_is_true(dis))) {
+    } else if (w->num == w->user_id &&
+               ((rl && role_parse(rl) != ROLE_ADMIN) || json_is_true(dis))) {
         http_respond_error(r, 409, "role", "you cannot demote or disable yourself");
         ok = false;
     } else if (pw && auth_hash_password(a->au, pw, h) != 0) {
         http_respond_error(r, 500, NULL, "cannot hash the password");
         ok = false;
     }
-    if (ok && store_user_update(a->st, w->num, rl, dis ? json_is_true(dis) : -1, pw ? h : NULL,
-                                gs, err, sizeof err) != 0) {
+    if (ok && store_user_update(a->st, w->num, rl, dis ? json_is_true(dis) : -1, pw ? h : NULL, gs,
+                                err, sizeof err) != 0) {
         http_respond_error(r, 500, NULL, "%s", err);
         ok = false;
     }
@@ -1303,8 +1268,8 @@ static void h_user_update(void *ap, http_req *r)
         if (json_is_true(dis) || pw)
             store_sessions_delete_user(a->st, w->num); /* out now, not at expiry */
         audit(a, r, "user-edit", json_string_value(json_object_get(u, "name")), "%s%s%s%s",
-              rl ? "role " : "", rl ? rl : "", dis ? (json_is_true(dis) ? " disabled" : " enabled")
-                                                   : "",
+              rl ? "role " : "", rl ? rl : "",
+              dis ? (json_is_true(dis) ? " disabled" : " enabled") : "",
               pw ? " password reset" : "");
         http_respond_json(r, 200, user_view(a, w->num));
     }
@@ -1317,8 +1282,7 @@ static void h_audit(void *ap, http_req *r)
     api *a = ap;
     const char *b = http_query(r, "before"), *l = http_query(r, "limit");
     long long limit = l ? strtoll(l, NULL, 10) : 100;
-    if (limit < 1 || limit > 1000)
-        limit = 100;
+    if (limit < 1 || limit > 1000) limit = 100;
     json_t *rows = NULL;
     if (store_audit_list(a->st, b ? strtoll(b, NULL, 10) : 0, (int)limit, &rows) != 0) {
         http_respond_error(r, 500, NULL, "database error");
@@ -1328,7 +1292,7 @@ static void h_audit(void *ap, http_req *r)
 }
 
 static const char *const SETTINGS[] = {"theme_title", "theme_subtitle", "theme_accent",
-                                       "theme_logo", "timezone", NULL};
+                                       "theme_logo",  "timezone",       NULL};
 
 static void h_settings_get(void *ap, http_req *r)
 {
@@ -1347,8 +1311,7 @@ static void h_settings_put(void *ap, http_req *r)
 {
     api *a = ap;
     json_t *in = body_object(r);
-    if (!in)
-        return;
+    if (!in) return;
     const char *k;
     json_t *v;
     json_object_foreach(in, k, v)
@@ -1374,12 +1337,10 @@ static void h_settings_put(void *ap, http_req *r)
     }
     json_decref(as);
     const char *acc = json_string_value(json_object_get(in, "theme_accent"));
-    if (acc && *acc)
-        json_object_set_new(theme, "accent", json_string(acc));
+    if (acc && *acc) json_object_set_new(theme, "accent", json_string(acc));
     json_t *doc = json_pack("{s:i, s:o}", "schema", 1, "theme", theme);
     const char *tz = json_string_value(json_object_get(in, "timezone"));
-    if (tz && *tz)
-        json_object_set_new(doc, "display", json_pack("{s:s}", "timezone", tz));
+    if (tz && *tz) json_object_set_new(doc, "display", json_pack("{s:s}", "timezone", tz));
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     manifest *m = NULL;
@@ -1409,8 +1370,7 @@ static void h_settings_put(void *ap, http_req *r)
     }
     for (size_t i = 0; SETTINGS[i]; i++) {
         json_t *x = json_object_get(in, SETTINGS[i]);
-        if (!x)
-            continue;
+        if (!x) continue;
         const char *s = json_string_value(x);
         if (s && strlen(s) > 400) {
             json_decref(in);
@@ -1505,21 +1465,17 @@ static bool match(const char *pattern, const char *path, who *w)
         size_t pl = pe ? (size_t)(pe - p) : strlen(p);
         const char *se = strchr(path, '/');
         size_t sl = se ? (size_t)(se - path) : strlen(path);
-        if (sl == 0)
-            return false;
+        if (sl == 0) return false;
         if (pl == 1 && *p == '#') {
-            if (sl > 18)
-                return false;
+            if (sl > 18) return false;
             int64_t v = 0;
             for (size_t i = 0; i < sl; i++) {
-                if (!isdigit((unsigned char)path[i]))
-                    return false;
+                if (!isdigit((unsigned char)path[i])) return false;
                 v = v * 10 + (path[i] - '0');
             }
             w->num = v;
         } else if (pl == 1 && *p == '*') {
-            if (sl >= sizeof w->seg)
-                return false;
+            if (sl >= sizeof w->seg) return false;
             memcpy(w->seg, path, sl);
             w->seg[sl] = 0;
         } else if (pl != sl || memcmp(p, path, sl) != 0) {
@@ -1527,12 +1483,9 @@ static bool match(const char *pattern, const char *path, who *w)
         }
         p += pl;
         path += sl;
-        if (*p == '/')
-            p++;
-        if (*path == '/')
-            path++;
-        if (!*p != !*path)
-            return false;
+        if (*p == '/') p++;
+        if (*path == '/') path++;
+        if (!*p != !*path) return false;
     }
     return !*path;
 }
@@ -1541,8 +1494,7 @@ static bool session_user(api *a, http_req *r, who *w)
 {
     const char *sid = http_cookie(r, "sid");
     json_t *s = NULL, *u = NULL;
-    if (sid && strlen(sid) == 64)
-        auth_token_hash(sid, w->token_hash);
+    if (sid && strlen(sid) == 64) auth_token_hash(sid, w->token_hash);
     if (!sid || strlen(sid) != 64 || store_session_get(a->st, w->token_hash, now_s(), &s) != 0) {
         http_respond_error(r, 401, NULL, "log in first");
         return false;
@@ -1570,8 +1522,7 @@ static bool session_user(api *a, http_req *r, who *w)
     }
     json_decref(s);
     json_decref(u);
-    if (!ok)
-        http_respond_error(r, 401, NULL, "log in first");
+    if (!ok) http_respond_error(r, 401, NULL, "log in first");
     return ok;
 }
 
@@ -1589,8 +1540,7 @@ bool api_route(void *ap, http_req *r, http_route *out)
     bool path_known = false;
     for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
         who tmp = {0};
-        if (!match(ROUTES[i].pattern, path, &tmp))
-            continue;
+        if (!match(ROUTES[i].pattern, path, &tmp)) continue;
         path_known = true;
         if (strcmp(ROUTES[i].method, method) == 0 ||
             (strcmp(method, "HEAD") == 0 && strcmp(ROUTES[i].method, "GET") == 0)) {
@@ -1629,8 +1579,7 @@ bool api_route(void *ap, http_req *r, http_route *out)
             return false;
         }
     } else if (hit->auth == AUTH_USER) {
-        if (!session_user(a, r, w))
-            return false;
+        if (!session_user(a, r, w)) return false;
         if (w->role < hit->min_role) {
             http_respond_error(r, 403, NULL, "your role (%s) may not do this",
                                w->role == ROLE_ADMIN    ? "admin"
@@ -1640,8 +1589,8 @@ bool api_route(void *ap, http_req *r, http_route *out)
         }
     }
     out->body = hit->body;
-    out->body_max = hit->body == HTTP_BODY_UPLOAD ? (hit->handle == h_upload ? a->max_upload
-                                                                              : 4 * 1024 * KB)
+    out->body_max = hit->body == HTTP_BODY_UPLOAD
+                        ? (hit->handle == h_upload ? a->max_upload : 4 * 1024 * KB)
                     : hit->body == HTTP_BODY_JSON ? 1024 * KB
                                                   : 0;
     out->handle = hit->handle;

@@ -50,20 +50,21 @@ int assets_open(const char *data_dir, int64_t max_pixels, assets **out, char *er
     if (d) {
         struct dirent *e;
         while ((e = readdir(d)))
-            if (e->d_name[0] != '.')
-                unlinkat(dirfd(d), e->d_name, 0);
+            if (e->d_name[0] != '.') unlinkat(dirfd(d), e->d_name, 0);
         closedir(d);
     }
     *out = a;
     return 0;
 }
 
-void assets_close(assets *a) { free(a); }
+void assets_close(assets *a)
+{
+    free(a);
+}
 
 int assets_path(const assets *a, const char *sha256, char *out, size_t outlen)
 {
-    if (!sha256 || !manifest_sha256_valid(sha256))
-        return -1;
+    if (!sha256 || !manifest_sha256_valid(sha256)) return -1;
     return snprintf(out, outlen, "%s/%s", a->objects, sha256) < (int)outlen ? 0 : -1;
 }
 
@@ -101,8 +102,7 @@ asset_rc assets_upload_write(asset_upload *u, const void *data, size_t len, char
     size_t left = len;
     while (left) {
         ssize_t w = write(u->fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             snprintf(err, errlen, "cannot store the upload: %s", strerror(errno));
             return ASSET_INTERNAL;
@@ -117,14 +117,12 @@ asset_rc assets_upload_write(asset_upload *u, const void *data, size_t len, char
 
 void assets_upload_abort(asset_upload *u)
 {
-    if (!u)
-        return;
+    if (!u) return;
     if (u->fd >= 0) {
         close(u->fd);
         unlink(u->path);
     }
-    if (u->hash)
-        sha256_abort(u->hash);
+    if (u->hash) sha256_abort(u->hash);
     free(u);
 }
 
@@ -174,8 +172,7 @@ static asset_rc validate(const assets *a, const uint8_t *data, size_t len, asset
 static int fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     int r = fsync(fd);
     close(fd);
     return r;
@@ -205,8 +202,7 @@ asset_rc assets_upload_finish(asset_upload *u, asset_info *info, char *err, size
     memcpy(sha, info->sha256, sizeof sha);
     rc = validate(u->a, map, (size_t)u->size, info, err, errlen);
     memcpy(info->sha256, sha, sizeof sha);
-    if (map)
-        munmap(map, (size_t)u->size);
+    if (map) munmap(map, (size_t)u->size);
     if (rc != ASSET_OK) {
         assets_upload_abort(u);
         return rc;
@@ -233,8 +229,7 @@ asset_rc assets_put(assets *a, const void *data, size_t len, asset_info *info, c
 {
     asset_upload *u;
     asset_rc rc = assets_upload_begin(a, (int64_t)len, &u, err, errlen);
-    if (rc != ASSET_OK)
-        return rc;
+    if (rc != ASSET_OK) return rc;
     rc = assets_upload_write(u, data, len, err, errlen);
     if (rc != ASSET_OK) {
         assets_upload_abort(u);

@@ -25,7 +25,7 @@ typedef enum {
 typedef struct asset_info {
     char sha256[65];
     int64_t size;
-    const char *type; /* static: "image/jpeg", "image/png", "image/webp" */
+    const char *type;  /* static: "image/jpeg", "image/png", "image/webp" */
     int width, height; /* as shown (after EXIF orientation) */
 } asset_info;
 

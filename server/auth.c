@@ -21,15 +21,13 @@ void auth_token(char out[65])
 
 void auth_token_hash(const char *token, char out[65])
 {
-    if (sha256_hex(token, strlen(token), out) != 0)
-        memset(out, '0', 64), out[64] = 0;
+    if (sha256_hex(token, strlen(token), out) != 0) memset(out, '0', 64), out[64] = 0;
 }
 
 bool auth_equal(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la != lb)
-        return false;
+    if (la != lb) return false;
     return sodium_memcmp(a, b, lb) == 0;
 }
 
@@ -51,8 +49,7 @@ struct auth_limiter {
 static auth_limiter *auth_limiter_new(int max, int64_t window)
 {
     auth_limiter *l = calloc(1, sizeof *l);
-    if (!l)
-        return NULL;
+    if (!l) return NULL;
     pthread_mutex_init(&l->lock, NULL);
     l->max = max;
     l->window = window;
@@ -61,8 +58,7 @@ static auth_limiter *auth_limiter_new(int max, int64_t window)
 
 static void auth_limiter_free(auth_limiter *l)
 {
-    if (!l)
-        return;
+    if (!l) return;
     pthread_mutex_destroy(&l->lock);
     free(l);
 }
@@ -72,15 +68,11 @@ static slot *find(auth_limiter *l, const char *key, bool create, int64_t now)
     slot *oldest = &l->slots[0];
     for (int i = 0; i < LIMITER_SLOTS; i++) {
         slot *s = &l->slots[i];
-        if (s->key[0] && strncmp(s->key, key, sizeof s->key - 1) == 0)
-            return s;
-        if (!s->key[0] || s->last < oldest->last)
-            oldest = s;
-        if (!s->key[0] && create)
-            break;
+        if (s->key[0] && strncmp(s->key, key, sizeof s->key - 1) == 0) return s;
+        if (!s->key[0] || s->last < oldest->last) oldest = s;
+        if (!s->key[0] && create) break;
     }
-    if (!create)
-        return NULL;
+    if (!create) return NULL;
     memset(oldest, 0, sizeof *oldest);
     strncpy(oldest->key, key, sizeof oldest->key - 1);
     oldest->first = oldest->last = now;
@@ -117,8 +109,7 @@ static void auth_limiter_clear(auth_limiter *l, const char *key)
 {
     pthread_mutex_lock(&l->lock);
     slot *s = find(l, key, false, 0);
-    if (s)
-        memset(s, 0, sizeof *s);
+    if (s) memset(s, 0, sizeof *s);
     pthread_mutex_unlock(&l->lock);
 }
 
@@ -130,11 +121,9 @@ struct auth {
 
 auth *auth_new(int max_failures, int64_t window_s)
 {
-    if (sodium_init() < 0)
-        return NULL;
+    if (sodium_init() < 0) return NULL;
     auth *a = calloc(1, sizeof *a);
-    if (!a)
-        return NULL;
+    if (!a) return NULL;
     sem_init(&a->hash_slots, 0, 2);
     a->by_ip = auth_limiter_new(max_failures * 4, window_s);
     a->by_name = auth_limiter_new(max_failures, window_s);
@@ -149,8 +138,7 @@ auth *auth_new(int max_failures, int64_t window_s)
 
 void auth_free(auth *a)
 {
-    if (!a)
-        return;
+    if (!a) return;
     auth_limiter_free(a->by_ip);
     auth_limiter_free(a->by_name);
     sem_destroy(&a->hash_slots);
@@ -168,8 +156,7 @@ int auth_hash_password(auth *a, const char *password, char out[AUTH_HASH_MAX])
 
 bool auth_check_password(auth *a, const char *hash, const char *password)
 {
-    if (!hash || !password)
-        return false;
+    if (!hash || !password) return false;
     sem_wait(&a->hash_slots);
     bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     sem_post(&a->hash_slots);

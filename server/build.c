@@ -12,8 +12,7 @@
 static void set_str(json_t *o, const char *key, const json_t *from, const char *from_key)
 {
     const char *v = json_string_value(json_object_get(from, from_key));
-    if (v && *v)
-        json_object_set_new(o, key, json_string(v));
+    if (v && *v) json_object_set_new(o, key, json_string(v));
 }
 
 static void set_schedule(json_t *o, const json_t *item)
@@ -21,8 +20,7 @@ static void set_schedule(json_t *o, const json_t *item)
     set_str(o, "start", item, "start");
     set_str(o, "end", item, "end");
     const json_t *days = json_object_get(item, "days");
-    if (json_is_array(days) && json_array_size(days))
-        json_object_set(o, "days", (json_t *)days);
+    if (json_is_array(days) && json_array_size(days)) json_object_set(o, "days", (json_t *)days);
     const json_t *hours = json_object_get(item, "hours");
     if (json_is_array(hours) && json_array_size(hours))
         json_object_set(o, "hours", (json_t *)hours);
@@ -31,21 +29,21 @@ static void set_schedule(json_t *o, const json_t *item)
 static json_t *media_object(const json_t *item, const char *prefix)
 {
     const char *sha = json_string_value(json_object_get(item, "media"));
-    if (!sha)
-        return NULL;
+    if (!sha) return NULL;
     char url[256];
     snprintf(url, sizeof url, "%s%s", prefix, sha);
     return json_pack("{s:s, s:I, s:s, s:s}", "sha256", sha, "size",
                      (json_int_t)json_integer_value(json_object_get(item, "media_size")), "type",
-                     json_string_value(json_object_get(item, "media_type")) ?: "image/jpeg",
-                     "url", url);
+                     json_string_value(json_object_get(item, "media_type")) ?: "image/jpeg", "url",
+                     url);
 }
 
 json_t *build_item(const json_t *item, const char *prefix, const char **list)
 {
     const char *kind = json_string_value(json_object_get(item, "kind")) ?: "";
     char id[32];
-    snprintf(id, sizeof id, "item-%lld", (long long)json_integer_value(json_object_get(item, "id")));
+    snprintf(id, sizeof id, "item-%lld",
+             (long long)json_integer_value(json_object_get(item, "id")));
     json_t *o = json_pack("{s:s}", "id", id);
     if (strcmp(kind, "image") == 0 || strcmp(kind, "notice") == 0) {
         *list = "slides";
@@ -56,8 +54,7 @@ json_t *build_item(const json_t *item, const char *prefix, const char **list)
         set_str(o, "transition", item, "transition");
         set_str(o, "link", item, "link");
         json_t *m = media_object(item, prefix);
-        if (m)
-            json_object_set_new(o, "media", m);
+        if (m) json_object_set_new(o, "media", m);
         if (strcmp(kind, "image") == 0) {
             set_str(o, "fit", item, "fit");
             set_str(o, "caption", item, "caption");
@@ -95,8 +92,9 @@ int build_check_item(const json_t *item, char *err, size_t errlen)
     free(text);
     size_t n = 0;
     if (r == 0 && m)
-        n = strcmp(list, "slides") == 0 ? m->n_slides : strcmp(list, "ticker") == 0 ? m->n_ticker
-                                                                                     : m->n_alerts;
+        n = strcmp(list, "slides") == 0   ? m->n_slides
+            : strcmp(list, "ticker") == 0 ? m->n_ticker
+                                          : m->n_alerts;
     int rc = 0;
     /* Errors drop the item; warnings (a value corrected) are refused too:
      * what the organizer wrote must be what the screen does. */
@@ -115,11 +113,9 @@ int build_check_item(const json_t *item, char *err, size_t errlen)
 static void hash_etag(const char *text, size_t len, char etag[72], char version[24])
 {
     char hex[65];
-    if (sha256_hex(text, len, hex) != 0)
-        memset(hex, '0', 64), hex[64] = 0;
+    if (sha256_hex(text, len, hex) != 0) memset(hex, '0', 64), hex[64] = 0;
     snprintf(etag, 72, "\"%s\"", hex);
-    if (version)
-        snprintf(version, 24, "%.16s", hex);
+    if (version) snprintf(version, 24, "%.16s", hex);
 }
 
 int build_manifest(store *s, const char *display_id, const char *prefix, build_result *out,
@@ -237,8 +233,7 @@ struct build_cache {
 build_cache *build_cache_new(store *s)
 {
     build_cache *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     c->s = s;
     pthread_mutex_init(&c->lock, NULL);
     c->cap = 1024;
@@ -262,8 +257,7 @@ static void clear_all(build_cache *c)
 
 void build_cache_free(build_cache *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     clear_all(c);
     free(c->e);
     pthread_mutex_destroy(&c->lock);
@@ -282,8 +276,7 @@ static centry *slot_of(build_cache *c, const char *id)
 {
     size_t m = c->cap - 1;
     for (size_t i = hash_id(id) & m;; i = (i + 1) & m)
-        if (!c->e[i].id || strcmp(c->e[i].id, id) == 0)
-            return &c->e[i];
+        if (!c->e[i].id || strcmp(c->e[i].id, id) == 0) return &c->e[i];
 }
 
 static int grow(build_cache *c)
@@ -298,8 +291,7 @@ static int grow(build_cache *c)
     }
     c->cap = cap;
     for (size_t i = 0; i < oldcap; i++)
-        if (old[i].id)
-            *slot_of(c, old[i].id) = old[i];
+        if (old[i].id) *slot_of(c, old[i].id) = old[i];
     free(old);
     return 0;
 }
@@ -309,8 +301,7 @@ static centry *current(build_cache *c, const char *id, char *err, size_t errlen)
 {
     uint64_t gen = store_generation(c->s);
     centry *e = slot_of(c, id);
-    if (e->id && e->gen == gen)
-        return e;
+    if (e->id && e->gen == gen) return e;
     if (!e->id) {
         if (c->n >= CACHE_MAX)
             clear_all(c); /* a flood of made-up ids: start again rather than grow */
@@ -327,8 +318,7 @@ static centry *current(build_cache *c, const char *id, char *err, size_t errlen)
         c->n++;
     }
     build_result m;
-    if (build_manifest(c->s, id, "/assets/", &m, err, errlen) != 0)
-        return NULL;
+    if (build_manifest(c->s, id, "/assets/", &m, err, errlen) != 0) return NULL;
     build_result_free(&e->m);
     e->m = m;
     e->gen = gen;
@@ -360,8 +350,7 @@ int build_cache_etag(build_cache *c, const char *id, char etag[72], char *err, s
 {
     pthread_mutex_lock(&c->lock);
     centry *e = current(c, id, err, errlen);
-    if (e)
-        memcpy(etag, e->m.etag, 72);
+    if (e) memcpy(etag, e->m.etag, 72);
     pthread_mutex_unlock(&c->lock);
     return e ? 0 : -1;
 }

@@ -21,8 +21,8 @@ typedef struct build_result {
 
 /* asset_prefix: what asset urls start with ("/assets/" from the server,
  * "../../assets/" in a static export). */
-int build_manifest(store *s, const char *display_id, const char *asset_prefix,
-                   build_result *out, char *err, size_t errlen);
+int build_manifest(store *s, const char *display_id, const char *asset_prefix, build_result *out,
+                   char *err, size_t errlen);
 void build_result_free(build_result *r);
 
 /* One item row (store_item_get) as its manifest object; which list it goes

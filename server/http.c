@@ -47,8 +47,8 @@ struct http_req {
     asset_info upload_info;
     char upload_err[300];
     bool answered, suspended, resumed, expired;
-    bool too_big;        /* the body passed its limit: the rest is read and dropped */
-    int64_t dropped;     /* bytes dropped since */
+    bool too_big;    /* the body passed its limit: the rest is read and dropped */
+    int64_t dropped; /* bytes dropped since */
     double deadline;
     void *user;
     char ip[64];
@@ -141,15 +141,33 @@ void http_suspend(http_req *r, double seconds)
     pthread_mutex_unlock(&s->wlock);
 }
 
-bool http_wait_expired(const http_req *r) { return r->expired; }
-bool http_resumed(const http_req *r) { return r->resumed; }
+bool http_wait_expired(const http_req *r)
+{
+    return r->expired;
+}
+bool http_resumed(const http_req *r)
+{
+    return r->resumed;
+}
 
 /* ---- request accessors ---- */
 
-struct MHD_Connection *http_conn(http_req *r) { return r->c; }
-const char *http_method(const http_req *r) { return r->method; }
-const char *http_path(const http_req *r) { return r->path; }
-void **http_user(http_req *r) { return &r->user; }
+struct MHD_Connection *http_conn(http_req *r)
+{
+    return r->c;
+}
+const char *http_method(const http_req *r)
+{
+    return r->method;
+}
+const char *http_path(const http_req *r)
+{
+    return r->path;
+}
+void **http_user(http_req *r)
+{
+    return &r->user;
+}
 
 const char *http_header(http_req *r, const char *name)
 {
@@ -175,8 +193,7 @@ const char *http_client_ip(http_req *r)
         if (sa && sa->sa_family == AF_INET)
             inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->ip, sizeof r->ip);
         else if (sa && sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip,
-                      sizeof r->ip);
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip, sizeof r->ip);
         else
             snprintf(r->ip, sizeof r->ip, "?");
     }
@@ -250,8 +267,7 @@ void http_respond_bytes(http_req *r, unsigned status, const char *type, const vo
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
     if (resp) {
-        if (type)
-            MHD_add_response_header(resp, "Content-Type", type);
+        if (type) MHD_add_response_header(resp, "Content-Type", type);
         add_headers(resp, headers);
     }
     queue(r, status, resp);
@@ -278,38 +294,32 @@ void http_respond_error(http_req *r, unsigned status, const char *field, const c
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     json_t *o = json_pack("{s:s}", "error", msg);
-    if (field)
-        json_object_set_new(o, "field", json_string(field));
+    if (field) json_object_set_new(o, "field", json_string(field));
     http_respond_json(r, status, o);
 }
 
 /* "bytes=N-" / "bytes=N-M" / "bytes=-K" within size; false if unusable. */
 static bool parse_range(const char *h, int64_t size, int64_t *from, int64_t *to)
 {
-    if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
-        return false;
+    if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ',')) return false;
     const char *p = h + 6;
     char *end;
     if (*p == '-') {
         long long k = strtoll(p + 1, &end, 10);
-        if (*end || k <= 0)
-            return false;
+        if (*end || k <= 0) return false;
         *from = k >= size ? 0 : size - k;
         *to = size - 1;
         return true;
     }
     long long a = strtoll(p, &end, 10);
-    if (end == p || *end != '-' || a < 0)
-        return false;
+    if (end == p || *end != '-' || a < 0) return false;
     p = end + 1;
     long long b = size - 1;
     if (*p) {
         b = strtoll(p, &end, 10);
-        if (*end || b < a)
-            return false;
+        if (*end || b < a) return false;
     }
-    if (a >= size)
-        return false;
+    if (a >= size) return false;
     *from = a;
     *to = b >= size ? size - 1 : b;
     return true;
@@ -323,8 +333,7 @@ void http_respond_file(http_req *r, const char *path, const char *type, const ch
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         if (resp) {
             MHD_add_response_header(resp, "ETag", etag);
-            if (cache_control)
-                MHD_add_response_header(resp, "Cache-Control", cache_control);
+            if (cache_control) MHD_add_response_header(resp, "Cache-Control", cache_control);
         }
         queue(r, MHD_HTTP_NOT_MODIFIED, resp);
         return;
@@ -332,8 +341,7 @@ void http_respond_file(http_req *r, const char *path, const char *type, const ch
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (fd >= 0)
-            close(fd);
+        if (fd >= 0) close(fd);
         http_respond_error(r, 404, NULL, "no such file");
         return;
     }
@@ -360,10 +368,8 @@ void http_respond_file(http_req *r, const char *path, const char *type, const ch
     }
     MHD_add_response_header(resp, "Content-Type", type ? type : "application/octet-stream");
     MHD_add_response_header(resp, "Accept-Ranges", "bytes");
-    if (etag)
-        MHD_add_response_header(resp, "ETag", etag);
-    if (cache_control)
-        MHD_add_response_header(resp, "Cache-Control", cache_control);
+    if (etag) MHD_add_response_header(resp, "ETag", etag);
+    if (cache_control) MHD_add_response_header(resp, "Cache-Control", cache_control);
     if (status == 206) {
         char cr[96];
         snprintf(cr, sizeof cr, "bytes %lld-%lld/%lld", (long long)from, (long long)to,
@@ -379,22 +385,19 @@ static void dispatch(http_req *r)
 {
     r->answered = false;
     r->route.handle(r->s->cb.api, r);
-    if (!r->answered)
-        http_respond_error(r, 500, NULL, "internal error: no answer");
+    if (!r->answered) http_respond_error(r, 500, NULL, "internal error: no answer");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     http_server *s = cls;
     http_req *r = *con_cls;
     if (!r) {
         r = calloc(1, sizeof *r);
-        if (!r)
-            return MHD_NO;
+        if (!r) return MHD_NO;
         r->s = s;
         r->c = c;
         r->method = method;
@@ -441,8 +444,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (r->upload_rc == ASSET_OK) {
                 r->upload_rc = assets_upload_write(r->upload, upload_data, n, r->upload_err,
                                                    sizeof r->upload_err);
-                if (r->upload_rc == ASSET_TOO_BIG)
-                    r->too_big = true;
+                if (r->upload_rc == ASSET_TOO_BIG) r->too_big = true;
             }
         } else if (r->route.body == HTTP_BODY_JSON) {
             if ((int64_t)(r->body_len + n) > r->route.body_max) {
@@ -452,8 +454,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (r->body_len + n + 1 > r->body_cap) {
                 size_t cap = (r->body_len + n + 1) * 2;
                 char *b = realloc(r->body, cap);
-                if (!b)
-                    return MHD_NO;
+                if (!b) return MHD_NO;
                 r->body = b;
                 r->body_cap = cap;
             }
@@ -474,8 +475,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             asset_upload *u = r->upload;
             r->upload = NULL;
             if (r->upload_rc == ASSET_OK)
-                r->upload_rc = assets_upload_finish(u, &r->upload_info, r->upload_err,
-                                                    sizeof r->upload_err);
+                r->upload_rc =
+                    assets_upload_finish(u, &r->upload_info, r->upload_err, sizeof r->upload_err);
             else
                 assets_upload_abort(u);
         }
@@ -496,8 +497,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     http_server *s = cls;
     http_req *r = *con_cls;
-    if (!r)
-        return;
+    if (!r) return;
     if (r->suspended) { /* cannot happen while suspended, but never leave a dangling waiter */
         pthread_mutex_lock(&s->wlock);
         for (size_t i = 0; i < s->nw; i++)
@@ -537,14 +537,12 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *e
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
         a6->sin6_family = AF_INET6;
         a6->sin6_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1)
-            return 0;
+        if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1) return 0;
     } else {
         struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
         a4->sin_family = AF_INET;
         a4->sin_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET, host, &a4->sin_addr) == 1)
-            return 0;
+        if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) return 0;
     }
     snprintf(err, errlen, "listen: \"%s\" is not an IP address (e.g. 0.0.0.0 or [::])", host);
     return -1;
@@ -554,8 +552,7 @@ int http_start(const http_options *o, const http_callbacks *cb, assets *a, http_
                char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
-    if (parse_listen(o->listen, &ss, err, errlen) != 0)
-        return -1;
+    if (parse_listen(o->listen, &ss, err, errlen) != 0) return -1;
     http_server *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
@@ -567,16 +564,14 @@ int http_start(const http_options *o, const http_callbacks *cb, assets *a, http_
     pthread_cond_init(&s->wcond, NULL);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG;
-    if (ss.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-                            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-                            (unsigned)(o->threads > 0 ? o->threads : 2),
-                            MHD_OPTION_CONNECTION_LIMIT,
-                            (unsigned)(o->max_connections > 0 ? o->max_connections : 10000),
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+    if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    s->d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 2),
+        MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(o->max_connections > 0 ? o->max_connections : 10000),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s: %s", o->listen, strerror(errno));
         http_stop(s);
@@ -600,16 +595,14 @@ unsigned http_port(const http_server *s)
 
 void http_stop(http_server *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     pthread_mutex_lock(&s->wlock);
     s->stopping = true;
     while (s->nw)
         resume_locked(s, s->nw - 1, true);
     pthread_cond_broadcast(&s->wcond);
     pthread_mutex_unlock(&s->wlock);
-    if (s->timer_up)
-        pthread_join(s->timer, NULL);
+    if (s->timer_up) pthread_join(s->timer, NULL);
     if (s->d) {
         /* let resumed polls be answered before the daemon goes */
         struct timespec ts = {0, 100 * 1000 * 1000};

@@ -40,17 +40,16 @@ typedef struct server_config {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: signage-server [--config FILE] [--data DIR] [--listen ADDR:PORT]\n"
-            "       signage-server [--config FILE] [--data DIR] user add NAME --role "
-            "admin|editor|contributor\n"
-            "       signage-server [--config FILE] [--data DIR] export --out DIR\n"
-            "\n"
-            "Serves displays their manifests and pictures, and organizers the API\n"
-            "(docs/api.md). The first start on an empty data dir seeds the demo deck and\n"
-            "creates the user \"admin\" (password from SIGNAGE_ADMIN_PASSWORD, or printed).\n"
-            "Defaults: --config " DEFAULT_CONFIG " if it exists, --data ./signage-data,\n"
-            "--listen 127.0.0.1:8080.\n");
+    fprintf(f, "usage: signage-server [--config FILE] [--data DIR] [--listen ADDR:PORT]\n"
+               "       signage-server [--config FILE] [--data DIR] user add NAME --role "
+               "admin|editor|contributor\n"
+               "       signage-server [--config FILE] [--data DIR] export --out DIR\n"
+               "\n"
+               "Serves displays their manifests and pictures, and organizers the API\n"
+               "(docs/api.md). The first start on an empty data dir seeds the demo deck and\n"
+               "creates the user \"admin\" (password from SIGNAGE_ADMIN_PASSWORD, or printed).\n"
+               "Defaults: --config " DEFAULT_CONFIG " if it exists, --data ./signage-data,\n"
+               "--listen 127.0.0.1:8080.\n");
 }
 
 static int set_key(server_config *c, const char *key, const char *val, const char *where)
@@ -111,12 +110,10 @@ static int load_config(server_config *c, const char *path)
     for (char *p = text, *next; p && *p; p = next) {
         line++;
         next = strchr(p, '\n');
-        if (next)
-            *next++ = 0;
+        if (next) *next++ = 0;
         while (*p == ' ' || *p == '\t')
             p++;
-        if (!*p || *p == '#')
-            continue;
+        if (!*p || *p == '#') continue;
         char *eq = strchr(p, '=');
         char where[600];
         snprintf(where, sizeof where, "%s:%d", path, line);
@@ -134,8 +131,7 @@ static int load_config(server_config *c, const char *path)
         size_t vl = strlen(v);
         while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t' || v[vl - 1] == '\r'))
             v[--vl] = 0;
-        if (set_key(c, k, v, where) != 0)
-            rc = -1;
+        if (set_key(c, k, v, where) != 0) rc = -1;
     }
     free(text);
     return rc;
@@ -143,22 +139,19 @@ static int load_config(server_config *c, const char *path)
 
 static char *find_demo(const server_config *c)
 {
-    if (c->demo)
-        return strcmp(c->demo, "none") == 0 ? NULL : strdup(c->demo);
+    if (c->demo) return strcmp(c->demo, "none") == 0 ? NULL : strdup(c->demo);
     const char *dirs[] = {SIGNAGE_SOURCE_DIR "/content/demo", SIGNAGE_DATADIR "/demo"};
     for (size_t i = 0; i < 2; i++) {
         char p[4200];
         snprintf(p, sizeof p, "%s/manifest.json", dirs[i]);
-        if (access(p, R_OK) == 0)
-            return strdup(dirs[i]);
+        if (access(p, R_OK) == 0) return strdup(dirs[i]);
     }
     return NULL;
 }
 
 static int read_password(char *out, size_t n)
 {
-    if (!fgets(out, (int)n, stdin))
-        return -1;
+    if (!fgets(out, (int)n, stdin)) return -1;
     size_t l = strlen(out);
     while (l && (out[l - 1] == '\n' || out[l - 1] == '\r'))
         out[--l] = 0;
@@ -183,8 +176,7 @@ static int cmd_user_add(store *st, auth *au, int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (isatty(STDIN_FILENO))
-        fprintf(stderr, "password for %s: ", name);
+    if (isatty(STDIN_FILENO)) fprintf(stderr, "password for %s: ", name);
     char pw[1100];
     if (read_password(pw, sizeof pw) != 0 || strlen(pw) < 8) {
         fprintf(stderr, "signage-server: a password of at least 8 characters is needed on stdin\n");
@@ -213,8 +205,7 @@ static int copy_file(const char *from, const char *to)
     }
     int r = fileio_write_atomic(to, data, len, 1, err, sizeof err);
     free(data);
-    if (r != 0)
-        fprintf(stderr, "signage-server: %s\n", err);
+    if (r != 0) fprintf(stderr, "signage-server: %s\n", err);
     return r;
 }
 
@@ -224,8 +215,7 @@ static int cmd_export(store *st, assets *as, int argc, char **argv)
 {
     const char *out = NULL;
     for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-            out = argv[++i];
+        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
     if (!out) {
         usage(stderr);
         return 2;
@@ -255,8 +245,8 @@ static int cmd_export(store *st, assets *as, int argc, char **argv)
         snprintf(dir, sizeof dir, "%s/displays/%s", out, id);
         char path[4400];
         snprintf(path, sizeof path, "%s/manifest.json", dir);
-        if (fileio_mkdirs(dir) != 0 || fileio_write_atomic(path, m.text, m.len, 1, err,
-                                                           sizeof err) != 0) {
+        if (fileio_mkdirs(dir) != 0 ||
+            fileio_write_atomic(path, m.text, m.len, 1, err, sizeof err) != 0) {
             fprintf(stderr, "signage-server: %s: cannot write\n", path);
             rc = 1;
         }
@@ -267,8 +257,7 @@ static int cmd_export(store *st, assets *as, int argc, char **argv)
         for (int l = 0; l < 2; l++) {
             json_t *arr = json_object_get(doc, lists[l]);
             json_t *tmp = NULL;
-            if (l == 1)
-                arr = tmp = json_pack("[O]", arr ? arr : json_null());
+            if (l == 1) arr = tmp = json_pack("[O]", arr ? arr : json_null());
             size_t k;
             json_t *x;
             json_array_foreach(arr, k, x)
@@ -276,11 +265,9 @@ static int cmd_export(store *st, assets *as, int argc, char **argv)
                 json_t *media = json_object_get(x, l == 1 ? "logo" : "media");
                 const char *sha = json_string_value(json_object_get(media, "sha256"));
                 char from[4300], to[4400];
-                if (!sha || assets_path(as, sha, from, sizeof from) != 0)
-                    continue;
+                if (!sha || assets_path(as, sha, from, sizeof from) != 0) continue;
                 snprintf(to, sizeof to, "%s/assets/%s", out, sha);
-                if (access(to, F_OK) == 0)
-                    continue;
+                if (access(to, F_OK) == 0) continue;
                 if (copy_file(from, to) != 0)
                     rc = 1;
                 else
@@ -297,12 +284,18 @@ static int cmd_export(store *st, assets *as, int argc, char **argv)
 }
 
 static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig) { stop_signal = sig; }
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
 
 int main(int argc, char **argv)
 {
-    server_config cfg = {.threads = 4, .max_connections = 20000, .max_upload_mb = 50,
-                         .session_hours = 12, .max_megapixels = 50};
+    server_config cfg = {.threads = 4,
+                         .max_connections = 20000,
+                         .max_upload_mb = 50,
+                         .session_hours = 12,
+                         .max_megapixels = 50};
     const char *config = NULL, *data = NULL, *listen = NULL;
     int i = 1;
     for (; i < argc; i++) {
@@ -326,10 +319,8 @@ int main(int argc, char **argv)
             break;
         }
     }
-    if (!config && access(DEFAULT_CONFIG, F_OK) == 0)
-        config = DEFAULT_CONFIG;
-    if (config && load_config(&cfg, config) != 0)
-        return 2;
+    if (!config && access(DEFAULT_CONFIG, F_OK) == 0) config = DEFAULT_CONFIG;
+    if (config && load_config(&cfg, config) != 0) return 2;
     if (data) {
         free(cfg.data);
         cfg.data = strdup(data);
@@ -340,8 +331,7 @@ int main(int argc, char **argv)
     }
     if (!cfg.data)
         cfg.data = strdup(getenv("STATE_DIRECTORY") ? getenv("STATE_DIRECTORY") : "signage-data");
-    if (!cfg.listen)
-        cfg.listen = strdup("127.0.0.1:8080");
+    if (!cfg.listen) cfg.listen = strdup("127.0.0.1:8080");
 
     int rc = 1;
     store *st = NULL;
@@ -391,12 +381,17 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     bc = build_cache_new(st);
-    api a = {.st = st, .as = as, .au = au, .bc = bc, .session_ttl = cfg.session_hours * 3600,
-             .max_upload = cfg.max_upload_mb * 1024 * 1024, .secure_cookies = cfg.secure_cookies,
+    api a = {.st = st,
+             .as = as,
+             .au = au,
+             .bc = bc,
+             .session_ttl = cfg.session_hours * 3600,
+             .max_upload = cfg.max_upload_mb * 1024 * 1024,
+             .secure_cookies = cfg.secure_cookies,
              .share_dir = cfg.share};
     http_callbacks cb = {.api = &a, .route = api_route};
-    http_options ho = {.listen = cfg.listen, .threads = cfg.threads,
-                       .max_connections = cfg.max_connections};
+    http_options ho = {
+        .listen = cfg.listen, .threads = cfg.threads, .max_connections = cfg.max_connections};
     signal(SIGPIPE, SIG_IGN);
     if (!bc || http_start(&ho, &cb, as, &http, err, sizeof err) != 0) {
         fprintf(stderr, "signage-server: %s\n", bc ? err : "out of memory");

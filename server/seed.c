@@ -58,8 +58,7 @@ static int import_deck(store *st, assets *as, const char *dir, int64_t group, ch
     for (size_t i = 0; i < 3; i++) {
         char key[32];
         snprintf(key, sizeof key, "theme_%s", tk[i]);
-        if (str(theme, tk[i]))
-            store_setting_set(st, key, str(theme, tk[i]));
+        if (str(theme, tk[i])) store_setting_set(st, key, str(theme, tk[i]));
     }
     char sha[65];
     if (json_object_get(theme, "logo") &&
@@ -69,8 +68,8 @@ static int import_deck(store *st, assets *as, const char *dir, int64_t group, ch
     store_setting_set(st, "timezone", tz ? tz : "Asia/Shanghai");
 
     const char *lists[] = {"slides", "ticker", "alerts"};
-    const char *copy[] = {"title", "body", "caption", "link", "fit", "transition", "start",
-                          "end", "duration", "days", "hours"};
+    const char *copy[] = {"title", "body", "caption",  "link", "fit",  "transition",
+                          "start", "end",  "duration", "days", "hours"};
     int rc = 0;
     for (size_t l = 0; l < 3 && rc == 0; l++) {
         size_t i;
@@ -83,8 +82,7 @@ static int import_deck(store *st, assets *as, const char *dir, int64_t group, ch
             for (size_t k = 0; k < sizeof copy / sizeof copy[0]; k++)
                 if (json_object_get(it, copy[k]))
                     json_object_set(f, copy[k], json_object_get(it, copy[k]));
-            if (l == 1)
-                json_object_set(f, "body", json_object_get(it, "text"));
+            if (l == 1) json_object_set(f, "body", json_object_get(it, "text"));
             if (json_object_get(it, "media")) {
                 if (import_media(st, as, dir, json_object_get(it, "media"), sha, err, errlen) !=
                     0) {
@@ -96,11 +94,9 @@ static int import_deck(store *st, assets *as, const char *dir, int64_t group, ch
             }
             json_object_set_new(f, "groups", json_pack("[I]", (json_int_t)group));
             int64_t id;
-            if (store_item_add(st, f, "approved", 0, &id, err, errlen) != 0)
-                rc = -1;
+            if (store_item_add(st, f, "approved", 0, &id, err, errlen) != 0) rc = -1;
             json_decref(f);
-            if (rc)
-                break;
+            if (rc) break;
         }
     }
     json_decref(m);
@@ -115,15 +111,13 @@ int seed_first_start(store *st, assets *as, auth *au, const char *demo_dir, char
         snprintf(err, errlen, "cannot read the users");
         return -1;
     }
-    if (n > 0)
-        return 0; /* not a first start */
+    if (n > 0) return 0; /* not a first start */
     int64_t group;
     if (store_group_default(st, &group) != 0 &&
         store_group_add(st, "默认", true, &group, err, errlen) != 0)
         return -1;
     if (demo_dir) {
-        if (import_deck(st, as, demo_dir, group, err, errlen) != 0)
-            return -1;
+        if (import_deck(st, as, demo_dir, group, err, errlen) != 0) return -1;
         log_msg(LOG_INFO, "seeded the demo deck from %s into the default group", demo_dir);
     }
     const char *pw = getenv("SIGNAGE_ADMIN_PASSWORD");
@@ -135,13 +129,15 @@ int seed_first_start(store *st, assets *as, auth *au, const char *demo_dir, char
     }
     char h[AUTH_HASH_MAX];
     int64_t id;
-    if (auth_hash_password(au, pw, h) != 0 || store_user_add(st, "admin", "admin", h, &id, err,
-                                                             errlen) != 0)
+    if (auth_hash_password(au, pw, h) != 0 ||
+        store_user_add(st, "admin", "admin", h, &id, err, errlen) != 0)
         return -1;
     store_audit(st, 0, NULL, "user-create", "admin", "first start");
     if (pw == random_pw)
-        log_msg(LOG_INFO, "created user \"admin\" with password %s (shown once: log in and "
-                          "change it)", pw);
+        log_msg(LOG_INFO,
+                "created user \"admin\" with password %s (shown once: log in and "
+                "change it)",
+                pw);
     else
         log_msg(LOG_INFO, "created user \"admin\" with the password from SIGNAGE_ADMIN_PASSWORD");
     return 0;

@@ -101,13 +101,18 @@ static int64_t now_s(void)
     return (int64_t)ts.tv_sec;
 }
 
-static void lock(store *s) { pthread_mutex_lock(&s->lock); }
-static void unlock(store *s) { pthread_mutex_unlock(&s->lock); }
+static void lock(store *s)
+{
+    pthread_mutex_lock(&s->lock);
+}
+static void unlock(store *s)
+{
+    pthread_mutex_unlock(&s->lock);
+}
 
 static void set_err(char *err, size_t errlen, sqlite3 *db, int rc)
 {
-    if (!err || !errlen)
-        return;
+    if (!err || !errlen) return;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
             snprintf(err, errlen, "already exists");
@@ -157,8 +162,7 @@ static int bind_all(sqlite3_stmt *st, const char *spec, va_list ap)
         default:
             return SQLITE_MISUSE;
         }
-        if (rc != SQLITE_OK)
-            return rc;
+        if (rc != SQLITE_OK) return rc;
     }
     return SQLITE_OK;
 }
@@ -175,8 +179,7 @@ static json_t *row_object(sqlite3_stmt *st)
         snprintf(key, sizeof key, "%s", name);
         size_t kl = strlen(key);
         bool is_json = kl > 3 && strcmp(key + kl - 3, "__j") == 0;
-        if (is_json)
-            key[kl - 3] = 0;
+        if (is_json) key[kl - 3] = 0;
         json_t *v;
         switch (sqlite3_column_type(st, c)) {
         case SQLITE_INTEGER:
@@ -188,8 +191,7 @@ static json_t *row_object(sqlite3_stmt *st)
         case SQLITE_TEXT: {
             const char *t = (const char *)sqlite3_column_text(st, c);
             v = is_json ? json_loads(t, JSON_DECODE_ANY, NULL) : json_string(t);
-            if (!v)
-                v = json_null();
+            if (!v) v = json_null();
             break;
         }
         default:
@@ -206,13 +208,11 @@ static int vexec(store *s, json_t **out, int64_t *changes, char *err, size_t err
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = bind_all(st, spec, ap);
+    if (rc == SQLITE_OK) rc = bind_all(st, spec, ap);
     json_t *arr = out ? json_array() : NULL;
     while (rc == SQLITE_OK || rc == SQLITE_ROW) {
         rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW && arr)
-            json_array_append_new(arr, row_object(st));
+        if (rc == SQLITE_ROW && arr) json_array_append_new(arr, row_object(st));
     }
     if (rc != SQLITE_DONE) {
         int ext = sqlite3_extended_errcode(s->db);
@@ -225,20 +225,25 @@ static int vexec(store *s, json_t **out, int64_t *changes, char *err, size_t err
         return -1;
     }
     sqlite3_finalize(st);
-    if (changes)
-        *changes = sqlite3_changes64(s->db);
-    if (out)
-        *out = arr;
+    if (changes) *changes = sqlite3_changes64(s->db);
+    if (out) *out = arr;
     return 0;
+}
+
+static int locked(store *s, json_t **out, char *err, size_t errlen, const char *sql,
+                  const char *spec, va_list ap)
+{
+    lock(s);
+    int r = vexec(s, out, NULL, err, errlen, sql, spec, ap);
+    unlock(s);
+    return r;
 }
 
 static int exec(store *s, char *err, size_t errlen, const char *sql, const char *spec, ...)
 {
     va_list ap;
     va_start(ap, spec);
-    lock(s);
-    int r = vexec(s, NULL, NULL, err, errlen, sql, spec, ap);
-    unlock(s);
+    int r = locked(s, NULL, err, errlen, sql, spec, ap);
     va_end(ap);
     return r;
 }
@@ -247,9 +252,7 @@ static int rows(store *s, json_t **out, const char *sql, const char *spec, ...)
 {
     va_list ap;
     va_start(ap, spec);
-    lock(s);
-    int r = vexec(s, out, NULL, NULL, 0, sql, spec, ap);
-    unlock(s);
+    int r = locked(s, out, NULL, 0, sql, spec, ap);
     va_end(ap);
     return r;
 }
@@ -260,12 +263,9 @@ static int row1(store *s, json_t **out, const char *sql, const char *spec, ...)
     va_list ap;
     va_start(ap, spec);
     json_t *arr = NULL;
-    lock(s);
-    int r = vexec(s, &arr, NULL, NULL, 0, sql, spec, ap);
-    unlock(s);
+    int r = locked(s, &arr, NULL, 0, sql, spec, ap);
     va_end(ap);
-    if (r != 0)
-        return -1;
+    if (r != 0) return -1;
     if (json_array_size(arr) == 0) {
         json_decref(arr);
         return 1;
@@ -289,8 +289,8 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
     pthread_mutexattr_destroy(&a);
     /* One connection shared under our lock: FULLMUTEX would add a second
      * lock for nothing. */
-    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                               SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
         store_close(s);
@@ -344,10 +344,8 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
 
 void store_close(store *s)
 {
-    if (!s)
-        return;
-    if (s->db)
-        sqlite3_close(s->db);
+    if (!s) return;
+    if (s->db) sqlite3_close(s->db);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -365,8 +363,7 @@ int store_begin(store *s)
 int store_commit(store *s)
 {
     int r = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-    if (r != 0)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (r != 0) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     unlock(s);
     return r;
 }
@@ -395,8 +392,7 @@ void store_bump(store *s)
 bool store_integrity_ok(store *s)
 {
     json_t *r = NULL;
-    if (row1(s, &r, "PRAGMA integrity_check", "") != 0)
-        return false;
+    if (row1(s, &r, "PRAGMA integrity_check", "") != 0) return false;
     bool ok = strcmp(json_string_value(json_object_get(r, "integrity_check")) ?: "", "ok") == 0;
     json_decref(r);
     return ok;
@@ -407,21 +403,19 @@ bool store_integrity_ok(store *s)
 int store_user_count(store *s, int64_t *n)
 {
     json_t *r = NULL;
-    if (row1(s, &r, "SELECT count(*) AS n FROM users", "") != 0)
-        return -1;
+    if (row1(s, &r, "SELECT count(*) AS n FROM users", "") != 0) return -1;
     *n = json_integer_value(json_object_get(r, "n"));
     json_decref(r);
     return 0;
 }
 
-int store_user_add(store *s, const char *name, const char *role, const char *pwhash,
-                   int64_t *id, char *err, size_t errlen)
+int store_user_add(store *s, const char *name, const char *role, const char *pwhash, int64_t *id,
+                   char *err, size_t errlen)
 {
     lock(s);
     int r = exec(s, err, errlen, "INSERT INTO users (name, role, pwhash, created) VALUES (?,?,?,?)",
                  "sssi", name, role, pwhash, now_s());
-    if (r == 0 && id)
-        *id = sqlite3_last_insert_rowid(s->db);
+    if (r == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
     unlock(s);
     return r;
 }
@@ -460,12 +454,10 @@ static int set_links(store *s, const char *del_sql, const char *ins_sql, const c
     json_t *g;
     json_array_foreach(groups, i, g)
     {
-        if (r != 0)
-            break;
+        if (r != 0) break;
         r = key_spec[0] == 's'
                 ? exec(s, err, errlen, ins_sql, "si", (const char *)key, json_integer_value(g))
-                : exec(s, err, errlen, ins_sql, "ii", *(const int64_t *)key,
-                       json_integer_value(g));
+                : exec(s, err, errlen, ins_sql, "ii", *(const int64_t *)key, json_integer_value(g));
     }
     return r;
 }
@@ -478,8 +470,7 @@ int store_user_update(store *s, int64_t id, const char *role, int disabled, cons
         return -1;
     }
     int r = 0;
-    if (role)
-        r = exec(s, err, errlen, "UPDATE users SET role = ? WHERE id = ?", "si", role, id);
+    if (role) r = exec(s, err, errlen, "UPDATE users SET role = ? WHERE id = ?", "si", role, id);
     if (r == 0 && disabled >= 0)
         r = exec(s, err, errlen, "UPDATE users SET disabled = ? WHERE id = ?", "ii",
                  (int64_t)disabled, id);
@@ -487,8 +478,8 @@ int store_user_update(store *s, int64_t id, const char *role, int disabled, cons
         r = exec(s, err, errlen, "UPDATE users SET pwhash = ? WHERE id = ?", "si", pwhash, id);
     if (r == 0 && groups)
         r = set_links(s, "DELETE FROM user_groups WHERE user_id = ?",
-                      "INSERT INTO user_groups (user_id, group_id) VALUES (?, ?)", "i", &id,
-                      groups, err, errlen);
+                      "INSERT INTO user_groups (user_id, group_id) VALUES (?, ?)", "i", &id, groups,
+                      err, errlen);
     if (r != 0) {
         store_rollback(s);
         return -1;
@@ -540,8 +531,7 @@ int store_group_add(store *s, const char *name, bool is_default, int64_t *id, ch
     lock(s);
     int r = exec(s, err, errlen, "INSERT INTO groups (name, is_default) VALUES (?, ?)", "si", name,
                  (int64_t)is_default);
-    if (r == 0 && id)
-        *id = sqlite3_last_insert_rowid(s->db);
+    if (r == 0 && id) *id = sqlite3_last_insert_rowid(s->db);
     unlock(s);
     return r;
 }
@@ -580,8 +570,7 @@ int store_group_default(store *s, int64_t *id)
 bool store_group_exists(store *s, int64_t id)
 {
     json_t *g = NULL;
-    if (row1(s, &g, "SELECT id FROM groups WHERE id = ?", "i", id) != 0)
-        return false;
+    if (row1(s, &g, "SELECT id FROM groups WHERE id = ?", "i", id) != 0) return false;
     json_decref(g);
     return true;
 }
@@ -592,20 +581,22 @@ int store_display_seen(store *s, const char *id, const char *ip, int64_t now, bo
 {
     lock(s);
     int64_t n = 0;
-    int r = exec(s, NULL, 0, "INSERT OR IGNORE INTO displays (id, created) VALUES (?, ?)", "si", id,
-             now);
+    /* Made-up ids cannot fill the table: past STORE_MAX_NEW displays waiting
+     * to be accepted, new ones are served the default content unrecorded. */
+    int r = exec(s, NULL, 0,
+                 "INSERT OR IGNORE INTO displays (id, created) SELECT ?, ? WHERE"
+                 " (SELECT count(*) FROM displays WHERE accepted = 0) < ?",
+                 "sii", id, now, (int64_t)STORE_MAX_NEW);
     n = sqlite3_changes64(s->db);
     if (r == 0)
         r = exec(s, NULL, 0, "UPDATE displays SET last_seen = ?, last_ip = ? WHERE id = ?", "iss",
                  now, ip, id);
     unlock(s);
-    if (created)
-        *created = n > 0;
+    if (created) *created = n > 0;
     return r;
 }
 
-int store_display_status(store *s, const char *id, const char *status, int64_t now,
-                         bool *want_shot)
+int store_display_status(store *s, const char *id, const char *status, int64_t now, bool *want_shot)
 {
     if (exec(s, NULL, 0, "UPDATE displays SET status = ?, last_seen = ? WHERE id = ?", "sis",
              status, now, id) != 0)
@@ -665,8 +656,8 @@ int store_display_update(store *s, const char *id, const json_t *f, char *err, s
                  (int64_t)json_is_true(v), id);
     if (r == 0 && (v = json_object_get(f, "groups")))
         r = set_links(s, "DELETE FROM display_groups WHERE display_id = ?",
-                      "INSERT INTO display_groups (display_id, group_id) VALUES (?, ?)", "s", id,
-                      v, err, errlen);
+                      "INSERT INTO display_groups (display_id, group_id) VALUES (?, ?)", "s", id, v,
+                      err, errlen);
     if (r != 0) {
         store_rollback(s);
         return -1;
@@ -685,11 +676,9 @@ int store_display_token(store *s, const char *id, char **token_hash)
     *token_hash = NULL;
     json_t *d = NULL;
     int r = row1(s, &d, "SELECT token_hash FROM displays WHERE id = ?", "s", id);
-    if (r != 0)
-        return r;
+    if (r != 0) return r;
     const char *t = json_string_value(json_object_get(d, "token_hash"));
-    if (t)
-        *token_hash = strdup(t);
+    if (t) *token_hash = strdup(t);
     json_decref(d);
     return 0;
 }
@@ -733,11 +722,11 @@ static const char *str(const json_t *f, const char *k)
 }
 
 /* The text and schedule columns an item's fields set (absent = NULL). */
-static const char *const TEXT_FIELDS[] = {"title", "body",  "caption", "link", "media",
-                                          "fit",   "transition", "start", "end"};
+static const char *const TEXT_FIELDS[] = {"title", "body",       "caption", "link", "media",
+                                          "fit",   "transition", "start",   "end"};
 
-int store_item_add(store *s, const json_t *f, const char *state, int64_t by, int64_t *id,
-                   char *err, size_t errlen)
+int store_item_add(store *s, const json_t *f, const char *state, int64_t by, int64_t *id, char *err,
+                   size_t errlen)
 {
     if (store_begin(s) != 0) {
         snprintf(err, errlen, "database busy");
@@ -799,16 +788,14 @@ int store_item_update(store *s, int64_t id, const json_t *f, char *err, size_t e
     char sql[128];
     for (size_t i = 0; r == 0 && i < sizeof TEXT_FIELDS / sizeof TEXT_FIELDS[0]; i++) {
         const json_t *v = json_object_get(f, TEXT_FIELDS[i]);
-        if (!v)
-            continue;
+        if (!v) continue;
         snprintf(sql, sizeof sql, "UPDATE items SET \"%s\" = ? WHERE id = ?", TEXT_FIELDS[i]);
         r = exec(s, err, errlen, sql, "si", json_string_value(v), id);
     }
     const char *jf[] = {"days", "hours"};
     for (size_t i = 0; r == 0 && i < 2; i++) {
         const json_t *v = json_object_get(f, jf[i]);
-        if (!v)
-            continue;
+        if (!v) continue;
         snprintf(sql, sizeof sql, "UPDATE items SET %s = ? WHERE id = ?", jf[i]);
         r = exec(s, err, errlen, sql, "ji", v, id);
     }
@@ -825,31 +812,27 @@ int store_item_update(store *s, int64_t id, const json_t *f, char *err, size_t e
         store_rollback(s);
         return -1;
     }
-    if (store_commit(s) != 0)
-        return -1;
+    if (store_commit(s) != 0) return -1;
     store_bump(s);
     return 0;
 }
 
-int store_item_set_state(store *s, int64_t id, const char *state, int64_t by,
-                         const char *comment)
+int store_item_set_state(store *s, int64_t id, const char *state, int64_t by, const char *comment)
 {
     int r = by > 0 ? exec(s, NULL, 0,
                           "UPDATE items SET state = ?, reviewed_by = ?, review_comment = ?,"
                           " updated = ? WHERE id = ?",
                           "sIsii", state, by, comment, now_s(), id)
-                   : exec(s, NULL, 0, "UPDATE items SET state = ?, updated = ? WHERE id = ?",
-                          "sii", state, now_s(), id);
-    if (r == 0)
-        store_bump(s);
+                   : exec(s, NULL, 0, "UPDATE items SET state = ?, updated = ? WHERE id = ?", "sii",
+                          state, now_s(), id);
+    if (r == 0) store_bump(s);
     return r;
 }
 
 int store_item_delete(store *s, int64_t id)
 {
     int r = exec(s, NULL, 0, "DELETE FROM items WHERE id = ?", "i", id);
-    if (r == 0)
-        store_bump(s);
+    if (r == 0) store_bump(s);
     return r;
 }
 
@@ -865,15 +848,14 @@ int store_items_reorder(store *s, const json_t *ids, char *err, size_t errlen)
     json_array_foreach(ids, i, v)
     {
         int64_t changed = 0;
-        r = exec(s, err, errlen, "UPDATE items SET position = ? WHERE id = ?", "ii",
-                 (int64_t)i + 1, json_integer_value(v));
+        r = exec(s, err, errlen, "UPDATE items SET position = ? WHERE id = ?", "ii", (int64_t)i + 1,
+                 json_integer_value(v));
         changed = sqlite3_changes64(s->db);
         if (r == 0 && changed == 0) {
             snprintf(err, errlen, "no item %lld", (long long)json_integer_value(v));
             r = -1;
         }
-        if (r != 0)
-            break;
+        if (r != 0) break;
     }
     /* Items not listed keep their relative order after the listed ones. */
     if (r == 0)
@@ -885,8 +867,7 @@ int store_items_reorder(store *s, const json_t *ids, char *err, size_t errlen)
         store_rollback(s);
         return -1;
     }
-    if (store_commit(s) != 0)
-        return -1;
+    if (store_commit(s) != 0) return -1;
     store_bump(s);
     return 0;
 }
@@ -921,8 +902,8 @@ int store_asset_get(store *s, const char *sha256, json_t **out)
 
 /* ---- audit ---- */
 
-int store_audit(store *s, int64_t user_id, const char *user, const char *action,
-                const char *target, const char *detail)
+int store_audit(store *s, int64_t user_id, const char *user, const char *action, const char *target,
+                const char *detail)
 {
     return exec(s, NULL, 0,
                 "INSERT INTO audit (at, user_id, user_name, action, target, detail)"
@@ -945,8 +926,7 @@ int store_setting_get(store *s, const char *key, char **value)
     *value = NULL;
     json_t *r = NULL;
     int rc = row1(s, &r, "SELECT value FROM settings WHERE key = ?", "s", key);
-    if (rc < 0)
-        return -1;
+    if (rc < 0) return -1;
     if (rc == 0) {
         *value = strdup(json_string_value(json_object_get(r, "value")) ?: "");
         json_decref(r);
@@ -961,7 +941,6 @@ int store_setting_set(store *s, const char *key, const char *value)
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          "ss", key, value)
                   : exec(s, NULL, 0, "DELETE FROM settings WHERE key = ?", "s", key);
-    if (r == 0)
-        store_bump(s);
+    if (r == 0) store_bump(s);
     return r;
 }

@@ -19,6 +19,8 @@
 typedef struct store store;
 
 #define STORE_SCHEMA_VERSION 1
+/* Displays not yet accepted by an admin, at most (zero-touch registration). */
+#define STORE_MAX_NEW 2000
 
 int store_open(const char *path, store **out, char *err, size_t errlen);
 void store_close(store *s);
@@ -38,8 +40,8 @@ bool store_integrity_ok(store *s);
 
 /* ---- users and sessions ---- */
 int store_user_count(store *s, int64_t *n);
-int store_user_add(store *s, const char *name, const char *role, const char *pwhash,
-                   int64_t *id, char *err, size_t errlen);
+int store_user_add(store *s, const char *name, const char *role, const char *pwhash, int64_t *id,
+                   char *err, size_t errlen);
 /* name -> {id, name, role, pwhash, disabled}; 1 if none */
 int store_user_by_name(store *s, const char *name, json_t **out);
 /* id -> {id, name, role, disabled, created, groups: [ids]} (no hash); 1 if none */
@@ -76,8 +78,7 @@ int store_display_screenshot(store *s, const char *id, const char *sha256, int64
 int store_displays_list(store *s, json_t **out);
 int store_display_get(store *s, const char *id, json_t **out); /* 1 if none */
 /* {"name", "location", "accepted", "groups": [ids]}: the fields present are set */
-int store_display_update(store *s, const char *id, const json_t *fields, char *err,
-                         size_t errlen);
+int store_display_update(store *s, const char *id, const json_t *fields, char *err, size_t errlen);
 int store_display_set_token(store *s, const char *id, const char *token_hash);
 int store_display_token(store *s, const char *id, char **token_hash); /* NULL when none */
 int store_display_request_shot(store *s, const char *id);
@@ -94,12 +95,10 @@ int store_item_add(store *s, const json_t *fields, const char *state, int64_t by
                    char *err, size_t errlen);
 int store_item_get(store *s, int64_t id, json_t **out); /* 1 if none */
 /* state / group: NULL or 0 = any; kind: NULL = any */
-int store_items_list(store *s, const char *state, int64_t group, const char *kind,
-                     json_t **out);
+int store_items_list(store *s, const char *state, int64_t group, const char *kind, json_t **out);
 int store_item_update(store *s, int64_t id, const json_t *fields, char *err, size_t errlen);
 /* by: the reviewer for approve/reject (recorded), 0 otherwise */
-int store_item_set_state(store *s, int64_t id, const char *state, int64_t by,
-                         const char *comment);
+int store_item_set_state(store *s, int64_t id, const char *state, int64_t by, const char *comment);
 int store_item_delete(store *s, int64_t id);
 int store_items_reorder(store *s, const json_t *ids, char *err, size_t errlen);
 /* Approved items of the given kinds targeting any of the groups, in order. */
@@ -111,8 +110,8 @@ int store_asset_add(store *s, const char *sha256, int64_t size, const char *type
 int store_asset_get(store *s, const char *sha256, json_t **out); /* 1 if none */
 
 /* ---- audit ---- */
-int store_audit(store *s, int64_t user_id, const char *user, const char *action,
-                const char *target, const char *detail);
+int store_audit(store *s, int64_t user_id, const char *user, const char *action, const char *target,
+                const char *detail);
 int store_audit_list(store *s, int64_t before_id, int limit, json_t **out);
 
 /* ---- settings (theme) ---- */

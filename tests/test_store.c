@@ -25,8 +25,7 @@ static void fresh_dir(const char *name)
     snprintf(dir, sizeof dir, "%s/store-%s", SIGNAGE_TEST_TMP, name);
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
-    if (system(cmd) != 0)
-        abort();
+    if (system(cmd) != 0) abort();
 }
 
 static store *open_store(void)
@@ -54,8 +53,9 @@ static unsigned char *make_png(int w, int h, size_t *len)
     unsigned char *p = malloc(n), *q = p;
     memcpy(q, "\x89PNG\r\n\x1a\n", 8);
     q += 8;
-#define BE32(v) (q[0] = (unsigned char)((v) >> 24), q[1] = (unsigned char)((v) >> 16), \
-                 q[2] = (unsigned char)((v) >> 8), q[3] = (unsigned char)(v), q += 4)
+#define BE32(v)                                                                                    \
+    (q[0] = (unsigned char)((v) >> 24), q[1] = (unsigned char)((v) >> 16),                         \
+     q[2] = (unsigned char)((v) >> 8), q[3] = (unsigned char)(v), q += 4)
     unsigned char ihdr[13] = {0, 0, 0, 0, 0, 0, 0, 0, 8, 2, 0, 0, 0};
     ihdr[2] = (unsigned char)(w >> 8), ihdr[3] = (unsigned char)w;
     ihdr[6] = (unsigned char)(h >> 8), ihdr[7] = (unsigned char)h;
@@ -98,8 +98,10 @@ static void test_migrations(void)
     char path[600];
     snprintf(path, sizeof path, "%s/signage.db", dir);
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "python3 -c \"import sqlite3; c=sqlite3.connect('%s'); "
-             "c.execute('PRAGMA user_version = 99'); c.commit()\"", path);
+    snprintf(cmd, sizeof cmd,
+             "python3 -c \"import sqlite3; c=sqlite3.connect('%s'); "
+             "c.execute('PRAGMA user_version = 99'); c.commit()\"",
+             path);
     CHECK_INT(system(cmd), 0);
     s = NULL;
     CHECK_INT(store_open(path, &s, err, sizeof err), -1);
@@ -164,8 +166,7 @@ static void test_items_and_manifest(void)
     manifest *pm = NULL;
     CHECK_INT(parse_clean(&m1, &pm), 0);
     CHECK(pm && pm->n_slides == 1);
-    if (pm && pm->n_slides == 1)
-        CHECK_STR(pm->slides[0].title, "默认组通知");
+    if (pm && pm->n_slides == 1) CHECK_STR(pm->slides[0].title, "默认组通知");
     manifest_free(pm);
     /* the same content builds the same bytes and ETag */
     build_result m2;
@@ -256,9 +257,11 @@ static void test_check_item(void)
         const char *want; /* substring of the error, NULL = accepted */
     } cases[] = {
         {"{\"id\":1,\"kind\":\"notice\",\"title\":\"通知\"}", NULL},
-        {"{\"id\":1,\"kind\":\"notice\",\"title\":\"通知\",\"hours\":[{\"from\":\"8:00\",\"to\":\"25:00\"}]}",
+        {"{\"id\":1,\"kind\":\"notice\",\"title\":\"通知\",\"hours\":[{\"from\":\"8:00\",\"to\":"
+         "\"25:00\"}]}",
          "hours"},
-        {"{\"id\":1,\"kind\":\"notice\",\"title\":\"通知\",\"link\":\"www.example.edu.cn\"}", "link"},
+        {"{\"id\":1,\"kind\":\"notice\",\"title\":\"通知\",\"link\":\"www.example.edu.cn\"}",
+         "link"},
         {"{\"id\":1,\"kind\":\"notice\",\"title\":\"通知\",\"start\":\"2026-12-01\"}", "start"},
         {"{\"id\":1,\"kind\":\"notice\",\"title\":\"a\",\"start\":\"2026-12-02T00:00:00+08:00\","
          "\"end\":\"2026-12-01T00:00:00+08:00\"}",
@@ -303,8 +306,8 @@ static void test_auth(void)
     CHECK(auth_login_wait(a, "10.0.0.1", "alice", 100) == 0);
     for (int i = 0; i < 3; i++)
         auth_login_failed(a, "10.0.0.1", "alice", 100 + i);
-    CHECK(auth_login_wait(a, "10.0.0.2", "alice", 110) > 0); /* the name, from anywhere */
-    CHECK(auth_login_wait(a, "10.0.0.1", "bob", 110) == 0);  /* the address still may */
+    CHECK(auth_login_wait(a, "10.0.0.2", "alice", 110) > 0);  /* the name, from anywhere */
+    CHECK(auth_login_wait(a, "10.0.0.1", "bob", 110) == 0);   /* the address still may */
     CHECK(auth_login_wait(a, "10.0.0.1", "alice", 161) == 0); /* the window passed */
     for (int i = 0; i < 12; i++) {
         char name[16];
