@@ -118,38 +118,30 @@ static void hash_etag(const char *text, size_t len, char etag[72], char version[
     if (version) snprintf(version, 24, "%.16s", hex);
 }
 
-int build_manifest(store *s, const char *display_id, const char *prefix, build_result *out,
-                   char *err, size_t errlen)
+/* The group ids a display's manifest is built from, as a plain array. */
+static int display_groups(store *s, const char *id, json_t **out)
 {
-    memset(out, 0, sizeof *out);
-    json_t *rows = NULL, *items = NULL, *disp = NULL;
-    if (store_display_groups(s, display_id, &rows) != 0) {
-        snprintf(err, errlen, "database error building the manifest");
-        return -1;
-    }
-    json_t *groups = json_array();
-    size_t gi;
+    json_t *rows = NULL;
+    if (store_display_groups(s, id, &rows) != 0) return -1;
+    *out = json_array();
+    size_t i;
     json_t *g;
-    json_array_foreach(rows, gi, g) json_array_append(groups, json_object_get(g, "id"));
+    json_array_foreach(rows, i, g) json_array_append(*out, json_object_get(g, "id"));
     json_decref(rows);
+    return 0;
+}
+
+/* What every display of the same groups shows: the theme, the zone and the
+ * three lists.  Built once per change and group set, whatever the number of
+ * displays. */
+static json_t *shared_content(store *s, const json_t *groups, const char *prefix, char *err,
+                              size_t errlen)
+{
+    json_t *items = NULL;
     if (store_items_on_air(s, groups, &items) != 0) {
         snprintf(err, errlen, "database error building the manifest");
-        json_decref(groups);
-        return -1;
+        return NULL;
     }
-    json_t *doc = json_object();
-    json_object_set_new(doc, "schema", json_integer(1));
-    json_t *d = json_pack("{s:s}", "id", display_id);
-    if (store_display_get(s, display_id, &disp) == 0) {
-        set_str(d, "name", disp, "name");
-        json_decref(disp);
-    }
-    char *tz = NULL;
-    store_setting_get(s, "timezone", &tz);
-    json_object_set_new(d, "timezone", json_string(tz && *tz ? tz : "Asia/Shanghai"));
-    free(tz);
-    json_object_set_new(doc, "display", d);
-
     json_t *theme = json_object();
     const char *keys[] = {"title", "subtitle", "accent"};
     for (size_t i = 0; i < 3; i++) {
@@ -172,29 +164,55 @@ int build_manifest(store *s, const char *display_id, const char *prefix, build_r
         json_decref(asset);
     }
     free(logo);
-    json_object_set_new(doc, "theme", theme);
-    json_t *lists = json_pack("{s:[], s:[], s:[]}", "slides", "ticker", "alerts");
+    char *tz = NULL;
+    store_setting_get(s, "timezone", &tz);
+    json_t *c =
+        json_pack("{s:s, s:o, s:[], s:[], s:[]}", "timezone", tz && *tz ? tz : "Asia/Shanghai",
+                  "theme", theme, "slides", "ticker", "alerts");
+    free(tz);
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
     {
         const char *list;
         json_t *o = build_item(it, prefix, &list);
-        json_array_append_new(json_object_get(lists, list), o);
+        json_array_append_new(json_object_get(c, list), o);
     }
-    json_object_set(doc, "slides", json_object_get(lists, "slides"));
-    json_object_set(doc, "ticker", json_object_get(lists, "ticker"));
-    json_object_set(doc, "alerts", json_object_get(lists, "alerts"));
-    json_decref(lists);
     json_decref(items);
-    json_decref(groups);
+    return c;
+}
 
-    /* version = a hash of the document without it; then the final bytes'
-     * hash is the ETag. */
-    char *body = json_dumps(doc, JSON_COMPACT);
-    char etag[72], version[24];
-    hash_etag(body ? body : "", body ? strlen(body) : 0, etag, version);
-    free(body);
+/* sha256 of the shared part's compact text: what the version hashes. */
+static void shared_hash(const json_t *shared, char hex[65])
+{
+    char *t = json_dumps(shared, JSON_COMPACT);
+    if (!t || sha256_hex(t, strlen(t), hex) != 0) memset(hex, '0', 64), hex[64] = 0;
+    free(t);
+}
+
+/* The display's own part around the shared one.  The version hashes the
+ * display's id and name and the shared part's hash (one dump per display,
+ * not two); the ETag hashes the final bytes. */
+static int assemble(store *s, const char *display_id, const json_t *shared, const char *shash,
+                    build_result *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    json_t *doc = json_object();
+    json_object_set_new(doc, "schema", json_integer(1));
+    json_t *d = json_pack("{s:s}", "id", display_id);
+    char *name = NULL;
+    if (store_display_name(s, display_id, &name) == 0 && *name)
+        json_object_set_new(d, "name", json_string(name));
+    json_object_set(d, "timezone", json_object_get(shared, "timezone"));
+    json_object_set_new(doc, "display", d);
+    const char *parts[] = {"theme", "slides", "ticker", "alerts"};
+    for (size_t i = 0; i < 4; i++)
+        json_object_set(doc, parts[i], json_object_get(shared, parts[i]));
+    char *key = NULL, etag[72], version[24];
+    if (asprintf(&key, "%s\n%s\n%s", display_id, name ? name : "", shash) < 0) key = NULL;
+    free(name);
+    hash_etag(key ? key : shash, key ? strlen(key) : strlen(shash), etag, version);
+    free(key);
     json_object_set_new(doc, "version", json_string(version));
     out->text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     json_decref(doc);
@@ -205,6 +223,25 @@ int build_manifest(store *s, const char *display_id, const char *prefix, build_r
     out->len = strlen(out->text);
     hash_etag(out->text, out->len, out->etag, NULL);
     return 0;
+}
+
+int build_manifest(store *s, const char *display_id, const char *prefix, build_result *out,
+                   char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    json_t *groups = NULL;
+    if (display_groups(s, display_id, &groups) != 0) {
+        snprintf(err, errlen, "database error building the manifest");
+        return -1;
+    }
+    json_t *shared = shared_content(s, groups, prefix, err, errlen);
+    json_decref(groups);
+    if (!shared) return -1;
+    char shash[65];
+    shared_hash(shared, shash);
+    int r = assemble(s, display_id, shared, shash, out, err, errlen);
+    json_decref(shared);
+    return r;
 }
 
 void build_result_free(build_result *r)
@@ -221,11 +258,22 @@ typedef struct centry {
     build_result m;
 } centry;
 
+/* Shared parts by group set ("[1,3]"), for the generation they were built at. */
+#define SHARED_SLOTS 64
+typedef struct sentry {
+    char *key;
+    uint64_t gen;
+    json_t *content;
+    char hash[65];
+} sentry;
+
 struct build_cache {
     store *s;
     pthread_mutex_t lock;
     centry *e;
     size_t n, cap; /* open addressing, cap a power of two */
+    sentry shared[SHARED_SLOTS];
+    size_t next_shared; /* the slot a new group set takes when all are current */
 };
 
 #define CACHE_MAX 65536
@@ -259,6 +307,10 @@ void build_cache_free(build_cache *c)
 {
     if (!c) return;
     clear_all(c);
+    for (size_t i = 0; i < SHARED_SLOTS; i++) {
+        free(c->shared[i].key);
+        json_decref(c->shared[i].content);
+    }
     free(c->e);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -296,6 +348,42 @@ static int grow(build_cache *c)
     return 0;
 }
 
+/* The shared part for this group set at this generation; under the lock. */
+static const sentry *shared_for(build_cache *c, const json_t *groups, uint64_t gen, char *err,
+                                size_t errlen)
+{
+    char *key = json_dumps(groups, JSON_COMPACT);
+    if (!key) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    sentry *slot = NULL;
+    for (size_t i = 0; i < SHARED_SLOTS && !slot; i++)
+        if (c->shared[i].key && strcmp(c->shared[i].key, key) == 0) slot = &c->shared[i];
+    if (slot && slot->gen == gen) {
+        free(key);
+        return slot;
+    }
+    if (!slot) { /* an empty or stale slot, else the next in turn */
+        for (size_t i = 0; i < SHARED_SLOTS && !slot; i++)
+            if (!c->shared[i].key || c->shared[i].gen != gen) slot = &c->shared[i];
+        if (!slot) {
+            slot = &c->shared[c->next_shared];
+            c->next_shared = (c->next_shared + 1) % SHARED_SLOTS;
+        }
+    }
+    json_t *content = shared_content(c->s, groups, "/assets/", err, errlen);
+    if (!content) {
+        free(key);
+        return NULL;
+    }
+    free(slot->key);
+    json_decref(slot->content);
+    *slot = (sentry){.key = key, .gen = gen, .content = content};
+    shared_hash(content, slot->hash);
+    return slot;
+}
+
 /* The entry for id, current; under the lock. */
 static centry *current(build_cache *c, const char *id, char *err, size_t errlen)
 {
@@ -317,8 +405,16 @@ static centry *current(build_cache *c, const char *id, char *err, size_t errlen)
         }
         c->n++;
     }
+    json_t *groups = NULL;
+    if (display_groups(c->s, id, &groups) != 0) {
+        snprintf(err, errlen, "database error building the manifest");
+        return NULL;
+    }
+    const sentry *shared = shared_for(c, groups, gen, err, errlen);
+    json_decref(groups);
     build_result m;
-    if (build_manifest(c->s, id, "/assets/", &m, err, errlen) != 0) return NULL;
+    if (!shared || assemble(c->s, id, shared->content, shared->hash, &m, err, errlen) != 0)
+        return NULL;
     build_result_free(&e->m);
     e->m = m;
     e->gen = gen;

@@ -637,6 +637,16 @@ int store_display_get(store *s, const char *id, json_t **out)
     return row1(s, out, sql, "s", id);
 }
 
+int store_display_name(store *s, const char *id, char **name)
+{
+    json_t *d = NULL;
+    int r = row1(s, &d, "SELECT name FROM displays WHERE id = ?", "s", id);
+    if (r != 0) return r;
+    *name = strdup(json_string_value(json_object_get(d, "name")) ?: "");
+    json_decref(d);
+    return *name ? 0 : -1;
+}
+
 int store_display_update(store *s, const char *id, const json_t *f, char *err, size_t errlen)
 {
     if (store_begin(s) != 0) {

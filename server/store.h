@@ -77,6 +77,8 @@ int store_display_status(store *s, const char *id, const char *status, int64_t n
 int store_display_screenshot(store *s, const char *id, const char *sha256, int64_t now);
 int store_displays_list(store *s, json_t **out);
 int store_display_get(store *s, const char *id, json_t **out); /* 1 if none */
+/* Only the name (caller frees; "" when unnamed); 1 if no such display. */
+int store_display_name(store *s, const char *id, char **name);
 /* {"name", "location", "accepted", "groups": [ids]}: the fields present are set */
 int store_display_update(store *s, const char *id, const json_t *fields, char *err, size_t errlen);
 int store_display_set_token(store *s, const char *id, const char *token_hash);

@@ -566,7 +566,8 @@ def test_flow_on_screen(srv, admin, default):
         check(st == 200 and ap["state"] == "approved", "editor approves")
         s = player.wait(lambda s: s["manifest_version"] != before and s["active_slides"] == 2, 5)
         check(s is not None, "the approved notice reaches the player (2 slides on air)")
-        # alert
+        # alert (a moment after the last change: the player asks at most once a second)
+        time.sleep(1.2)
         t0 = time.time()
         st, al = editor.j("POST", "/api/v1/alerts", {"title": "紧急通知", "body": "消防演练，请从最近出口撤离",
                                                      "groups": [grp]})
