@@ -617,6 +617,29 @@ def test_flow_on_screen(srv, admin, default):
           % ({"login", "approve", "alert", "alert-end", "upload"} - actions))
 
 
+def test_cli_and_zero_touch(srv, admin):
+    r = subprocess.run([SERVER, "--config", srv.conf, "--data", srv.data, "user", "add", "李老师",
+                        "--role", "editor"], input="pass-from-stdin\n", capture_output=True,
+                       text=True, env=srv.env)
+    check(r.returncode == 0, "user add from the command line: %s" % r.stderr)
+    check(Session(srv).login("李老师", "pass-from-stdin")[0] == 200, "that user logs in")
+    r = subprocess.run([SERVER, "--data", srv.data, "user", "add", "x", "--role", "king"],
+                       input="password-1\n", capture_output=True, text=True, env=srv.env)
+    check(r.returncode == 2 and "usage" in r.stderr, "a bad role is a usage error")
+    bad = os.path.join(WORK, "bad.conf")
+    with open(bad, "w") as f:
+        f.write("listen = 127.0.0.1:0\nthreads = many\n")
+    r = subprocess.run([SERVER, "--config", bad, "--data", srv.data], capture_output=True,
+                       text=True, env=srv.env, timeout=20)
+    check(r.returncode == 2 and "bad.conf:2" in r.stderr and "threads" in r.stderr,
+          "a bad config names file, line and key: %s" % r.stderr.strip())
+    # zero-touch: a screen that calls in is listed, not accepted, on the default content
+    request(srv.port, "GET", "/api/v1/displays/new-lobby-b/manifest")
+    st, dl = admin.j("GET", "/api/v1/displays")
+    d = [x for x in dl["displays"] if x["id"] == "new-lobby-b"]
+    check(d and d[0]["accepted"] == 0 and d[0]["groups"] == [], "a new display is listed as new")
+
+
 def test_rate_limit(srv):
     s = Session(srv)
     codes = [s.login("editor2", "wrong-%d" % i)[0] for i in range(7)]
@@ -737,6 +760,7 @@ def main():
         test_uploads(srv, admin)
         test_flow_on_screen(srv, admin, default)
         test_export(srv, admin)
+        test_cli_and_zero_touch(srv, admin)
         test_rate_limit(srv)
         # restart keeps everything
         srv.stop()
