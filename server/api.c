@@ -236,6 +236,15 @@ static void h_status(void *ap, http_req *r)
     http_respond_json(r, 200, json_pack("{s:b}", "screenshot", want));
 }
 
+/* One mapping of an upload's outcome to a status, for every upload route. */
+static unsigned upload_status(asset_rc rc)
+{
+    return rc == ASSET_INTERNAL          ? 500
+           : rc == ASSET_TOO_BIG         ? 413
+           : rc == ASSET_TOO_MANY_PIXELS ? 422
+                                         : 415;
+}
+
 static void h_player_screenshot(void *ap, http_req *r)
 {
     api *a = ap;
@@ -244,14 +253,13 @@ static void h_player_screenshot(void *ap, http_req *r)
     const char *err;
     asset_rc rc = http_upload_result(r, &info, &err);
     if (rc != ASSET_OK) {
-        http_respond_error(r,
-                           rc == ASSET_INTERNAL  ? 500
-                           : rc == ASSET_TOO_BIG ? 413
-                                                 : 422,
-                           NULL, "%s", err);
+        http_respond_error(r, upload_status(rc), "file", "%s", err);
         return;
     }
-    note_display(a, r, w->display);
+    if (strcmp(info.type, "image/jpeg") != 0) {
+        http_respond_error(r, 415, "file", "a screenshot is a JPEG picture");
+        return;
+    }
     store_asset_add(a->st, info.sha256, info.size, info.type, info.width, info.height, 0);
     store_display_screenshot(a->st, w->display, info.sha256, now_s());
     http_respond_json(r, 200, json_pack("{s:s}", "sha256", info.sha256));
@@ -436,6 +444,7 @@ static void h_me_password(void *ap, http_req *r)
         return;
     }
     json_decref(o);
+    store_sessions_delete_user_except(a->st, w->user_id, w->token_hash);
     audit(a, r, "password", w->name, NULL);
     http_respond_json(r, 200, json_object());
 }
@@ -776,7 +785,7 @@ static void h_item_action(void *ap, http_req *r)
         if (!may_publish(a, w, json_object_get(it, "groups")))
             status = 403, why = "only an editor of every group this item targets may review it";
         else if (strcmp(state, "submitted") != 0 && strcmp(state, "draft") != 0)
-            status = 409, why = "only a submitted item can be reviewed";
+            status = 409, why = "only a draft or a submitted item can be reviewed";
         else if (action[0] == 'r' && !(comment && *comment))
             status = 400, why = "say why in a comment, so the author can mend it";
         to = action[0] == 'a' ? "approved" : "draft";
@@ -837,6 +846,17 @@ static void h_alert_publish(void *ap, http_req *r)
     who *w = me(r);
     json_t *in = body_object(r);
     if (!in) return;
+    const char *k;
+    json_t *v;
+    json_object_foreach(in, k, v)
+    {
+        if (strcmp(k, "title") && strcmp(k, "body") && strcmp(k, "start") && strcmp(k, "end") &&
+            strcmp(k, "groups") && strcmp(k, "all")) {
+            http_respond_error(r, 400, k, "unknown field \"%s\"", k);
+            json_decref(in);
+            return;
+        }
+    }
     json_t *f = json_object();
     json_object_set_new(f, "kind", json_string("alert"));
     const char *keys[] = {"title", "body", "start", "end", "groups"};
@@ -918,16 +938,15 @@ static void h_upload(void *ap, http_req *r)
     const char *err;
     asset_rc rc = http_upload_result(r, &info, &err);
     if (rc != ASSET_OK) {
-        unsigned st = rc == ASSET_INTERNAL ? 500 : rc == ASSET_TOO_BIG ? 413 : 415;
-        if (rc == ASSET_REFUSED && strstr(err, "pixels")) st = 422;
         const char *name = http_query(r, "name");
         store_audit(a->st, w->user_id, w->name, "upload-refused", name, err);
-        http_respond_error(r, st, "file", "%s", err);
+        http_respond_error(r, upload_status(rc), "file", "%s", err);
         return;
     }
     store_asset_add(a->st, info.sha256, info.size, info.type, info.width, info.height, w->user_id);
-    audit(a, r, "upload", info.sha256, "%s %dx%d %lld bytes", info.type, info.width, info.height,
-          (long long)info.size);
+    const char *name = http_query(r, "name");
+    audit(a, r, "upload", info.sha256, "%s %dx%d %lld bytes%s%.200s", info.type, info.width,
+          info.height, (long long)info.size, name ? ", named " : "", name ? name : "");
     http_respond_json(r, 201,
                       json_pack("{s:s, s:I, s:s, s:i, s:i, s:s+}", "sha256", info.sha256, "size",
                                 (json_int_t)info.size, "type", info.type, "width", info.width,
@@ -1035,6 +1054,7 @@ static void h_display_delete(void *ap, http_req *r)
     store_display_delete(a->st, me(r)->seg);
     char t[128];
     audit(a, r, "display-delete", target(r, "display", t), NULL);
+    api_changed(a); /* if it calls again, it is new: the default content */
     http_respond_json(r, 200, json_object());
 }
 
@@ -1357,6 +1377,14 @@ static void h_settings_put(void *ap, http_req *r)
         return;
     }
     diag_free(&d);
+    for (size_t i = 0; SETTINGS[i]; i++) {
+        const char *sv = json_string_value(json_object_get(in, SETTINGS[i]));
+        if (sv && strlen(sv) > 400) {
+            http_respond_error(r, 400, SETTINGS[i], "at most 400 bytes");
+            json_decref(in);
+            return;
+        }
+    }
     if (tz && *tz) { /* the player falls back on an unknown zone; say so here instead */
         tz_zone *z = NULL;
         char why[256];
@@ -1372,11 +1400,6 @@ static void h_settings_put(void *ap, http_req *r)
         json_t *x = json_object_get(in, SETTINGS[i]);
         if (!x) continue;
         const char *s = json_string_value(x);
-        if (s && strlen(s) > 400) {
-            json_decref(in);
-            http_respond_error(r, 400, SETTINGS[i], "at most 400 bytes");
-            return;
-        }
         store_setting_set(a->st, SETTINGS[i], s && *s ? s : NULL);
     }
     char *all = json_dumps(in, JSON_COMPACT);
@@ -1578,6 +1601,17 @@ bool api_route(void *ap, http_req *r, http_route *out)
             http_respond_error(r, 401, NULL, "this display needs its token");
             return false;
         }
+        /* Screenshots only when one was asked for: nobody else can fill the
+         * store with pictures, and the check comes before the body. */
+        json_t *d = NULL;
+        if (hit->handle == h_player_screenshot &&
+            (store_display_get(a->st, w->display, &d) != 0 ||
+             !json_integer_value(json_object_get(d, "want_shot")))) {
+            json_decref(d);
+            http_respond_error(r, 409, NULL, "no screenshot was asked of this display");
+            return false;
+        }
+        json_decref(d);
     } else if (hit->auth == AUTH_USER) {
         if (!session_user(a, r, w)) return false;
         if (w->role < hit->min_role) {

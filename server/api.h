@@ -22,8 +22,7 @@ typedef struct api {
     http_server *http; /* set once listening: changes wake long-polls */
     int64_t session_ttl;
     int64_t max_upload;
-    bool secure_cookies;   /* always add Secure (behind TLS without X-Forwarded-Proto) */
-    const char *share_dir; /* the web pages (issue 7); NULL = none */
+    bool secure_cookies; /* always add Secure (behind TLS without X-Forwarded-Proto) */
 } api;
 
 bool api_route(void *api, http_req *r, http_route *out);

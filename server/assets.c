@@ -31,7 +31,8 @@ struct asset_upload {
 /* Larger sides than this are refused before decoding, whatever the pixel count. */
 #define ASSET_MAX_SIDE 16384
 
-int assets_open(const char *data_dir, int64_t max_pixels, assets **out, char *err, size_t errlen)
+int assets_open(const char *data_dir, int64_t max_pixels, bool clear_tmp, assets **out, char *err,
+                size_t errlen)
 {
     assets *a = calloc(1, sizeof *a);
     if (!a) {
@@ -46,7 +47,7 @@ int assets_open(const char *data_dir, int64_t max_pixels, assets **out, char *er
         free(a);
         return -1;
     }
-    DIR *d = opendir(a->tmp);
+    DIR *d = clear_tmp ? opendir(a->tmp) : NULL;
     if (d) {
         struct dirent *e;
         while ((e = readdir(d)))
@@ -153,7 +154,7 @@ static asset_rc validate(const assets *a, const uint8_t *data, size_t len, asset
                  "the picture is %dx%d pixels: more than the limit of %lld megapixels or %d "
                  "pixels a side",
                  ii.width, ii.height, (long long)(a->max_pixels / 1000000), ASSET_MAX_SIDE);
-        return ASSET_REFUSED;
+        return ASSET_TOO_MANY_PIXELS;
     }
     image_rgba thumb;
     if (image_decode(data, len, 64, 64, a->max_pixels, &thumb, why, sizeof why) != 0) {

@@ -9,6 +9,7 @@
 #ifndef SIGNAGE_SERVER_ASSETS_H
 #define SIGNAGE_SERVER_ASSETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,9 +18,10 @@ typedef struct asset_upload asset_upload;
 
 typedef enum {
     ASSET_OK = 0,
-    ASSET_INTERNAL = -1, /* disk or memory: 500 */
-    ASSET_REFUSED = -2,  /* not an acceptable picture: 415/422 */
-    ASSET_TOO_BIG = -3,  /* over the size limit: 413 */
+    ASSET_INTERNAL = -1,        /* disk or memory: 500 */
+    ASSET_REFUSED = -2,         /* not an acceptable picture: 415/422 */
+    ASSET_TOO_BIG = -3,         /* over the size limit: 413 */
+    ASSET_TOO_MANY_PIXELS = -4, /* a picture over the pixel limits: 422 */
 } asset_rc;
 
 typedef struct asset_info {
@@ -29,8 +31,10 @@ typedef struct asset_info {
     int width, height; /* as shown (after EXIF orientation) */
 } asset_info;
 
-/* Creates DATA/objects and DATA/tmp and empties tmp (leftovers of a crash). */
-int assets_open(const char *data_dir, int64_t max_pixels, assets **out, char *err, size_t errlen);
+/* Creates DATA/objects and DATA/tmp; with clear_tmp (the serving process
+ * only, never a command run beside it) empties tmp of a crash's leftovers. */
+int assets_open(const char *data_dir, int64_t max_pixels, bool clear_tmp, assets **out, char *err,
+                size_t errlen);
 void assets_close(assets *a);
 
 /* Path of an asset (sha256 must be 64 lowercase hex digits); 0 or -1. */

@@ -46,7 +46,7 @@ struct http_req {
     asset_rc upload_rc;
     asset_info upload_info;
     char upload_err[300];
-    bool answered, suspended, resumed, expired;
+    bool answered, suspended, resumed, expired, deadline_set;
     bool too_big;    /* the body passed its limit: the rest is read and dropped */
     int64_t dropped; /* bytes dropped since */
     double deadline;
@@ -132,7 +132,12 @@ void http_suspend(http_req *r, double seconds)
         s->w = w;
         s->capw = cap;
     }
-    r->deadline = monoclock_now() + seconds;
+    /* A poll woken by a change that was not its own goes back to sleep
+     * until its first deadline, not a new one. */
+    if (!r->deadline_set) {
+        r->deadline = monoclock_now() + seconds;
+        r->deadline_set = true;
+    }
     r->suspended = true;
     r->answered = true; /* by a later call */
     /* Suspended under the lock: a notify cannot resume it before this. */
@@ -184,8 +189,38 @@ const char *http_cookie(http_req *r, const char *name)
     return MHD_lookup_connection_value(r->c, MHD_COOKIE_KIND, name);
 }
 
+/* Is the TCP peer this machine (a reverse proxy in front of us)? */
+static bool peer_is_local(http_req *r, const struct sockaddr *sa)
+{
+    (void)r;
+    if (sa && sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa && sa->sa_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+    return false;
+}
+
+static const struct sockaddr *peer(http_req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return ci ? ci->client_addr : NULL;
+}
+
+/* The client: the TCP peer, or, when that is a proxy on this machine, the
+ * last address its X-Forwarded-For names (the one the proxy saw). */
 const char *http_client_ip(http_req *r)
 {
+    if (!r->ip[0] && peer_is_local(r, peer(r))) {
+        const char *xff = http_header(r, "X-Forwarded-For");
+        const char *last = xff ? strrchr(xff, ',') : NULL;
+        last = last ? last + 1 : xff;
+        while (last && *last == ' ')
+            last++;
+        if (last && *last && strlen(last) < sizeof r->ip &&
+            strspn(last, "0123456789abcdefABCDEF.:") == strlen(last))
+            snprintf(r->ip, sizeof r->ip, "%s", last);
+    }
     if (!r->ip[0]) {
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(r->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -202,6 +237,7 @@ const char *http_client_ip(http_req *r)
 
 bool http_is_tls(http_req *r)
 {
+    if (!peer_is_local(r, peer(r))) return false; /* only a proxy of ours may say so */
     const char *p = http_header(r, "X-Forwarded-Proto");
     return p && strcasecmp(p, "https") == 0;
 }

@@ -32,7 +32,7 @@
 #define DEFAULT_CONFIG "/etc/campus-signage/server.conf"
 
 typedef struct server_config {
-    char *listen, *data, *share, *demo;
+    char *listen, *data, *demo;
     int threads, max_connections;
     int64_t max_upload_mb, session_hours, max_megapixels;
     bool secure_cookies;
@@ -75,7 +75,6 @@ static int set_key(server_config *c, const char *key, const char *val, const cha
     }
     STR(listen)
     STR(data)
-    STR(share)
     STR(demo)
     NUM(threads, 1, 64)
     NUM(max_connections, 16, 1000000)
@@ -352,7 +351,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (store_open(dbpath, &st, err, sizeof err) != 0 ||
-        assets_open(cfg.data, cfg.max_megapixels * 1000000, &as, err, sizeof err) != 0) {
+        assets_open(cfg.data, cfg.max_megapixels * 1000000, i >= argc, &as, err, sizeof err) != 0) {
         fprintf(stderr, "signage-server: %s\n", err);
         goto out;
     }
@@ -381,14 +380,15 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     bc = build_cache_new(st);
-    api a = {.st = st,
-             .as = as,
-             .au = au,
-             .bc = bc,
-             .session_ttl = cfg.session_hours * 3600,
-             .max_upload = cfg.max_upload_mb * 1024 * 1024,
-             .secure_cookies = cfg.secure_cookies,
-             .share_dir = cfg.share};
+    api a = {
+        .st = st,
+        .as = as,
+        .au = au,
+        .bc = bc,
+        .session_ttl = cfg.session_hours * 3600,
+        .max_upload = cfg.max_upload_mb * 1024 * 1024,
+        .secure_cookies = cfg.secure_cookies,
+    };
     http_callbacks cb = {.api = &a, .route = api_route};
     http_options ho = {
         .listen = cfg.listen, .threads = cfg.threads, .max_connections = cfg.max_connections};
@@ -419,7 +419,6 @@ out:
     free(demo);
     free(cfg.listen);
     free(cfg.data);
-    free(cfg.share);
     free(cfg.demo);
     return rc;
 }

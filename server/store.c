@@ -497,6 +497,12 @@ int store_session_add(store *s, const char *token_hash, int64_t user_id, const c
                 "sisi", token_hash, user_id, csrf, expires);
 }
 
+int store_sessions_delete_user_except(store *s, int64_t user_id, const char *token_hash)
+{
+    return exec(s, NULL, 0, "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?", "is",
+                user_id, token_hash);
+}
+
 int store_session_get(store *s, const char *token_hash, int64_t now, json_t **out)
 {
     return row1(s, out,
@@ -554,6 +560,22 @@ int store_group_delete(store *s, int64_t id, char *err, size_t errlen)
         snprintf(err, errlen, "the default group cannot be deleted");
         return -1;
     }
+    json_t *n = NULL;
+    if (row1(s, &n,
+             "SELECT count(*) AS n FROM item_groups g WHERE g.group_id = ?1 AND NOT EXISTS"
+             " (SELECT 1 FROM item_groups o WHERE o.item_id = g.item_id AND o.group_id != ?1)"
+             " AND (SELECT state FROM items WHERE id = g.item_id) != 'archived'",
+             "i", id) == 0) {
+        int64_t only = json_integer_value(json_object_get(n, "n"));
+        json_decref(n);
+        if (only > 0) {
+            snprintf(err, errlen,
+                     "%lld items are shown only to this group: give them another group or "
+                     "archive them first",
+                     (long long)only);
+            return -1;
+        }
+    }
     return exec(s, err, errlen, "DELETE FROM groups WHERE id = ?", "i", id);
 }
 
@@ -581,9 +603,21 @@ int store_display_seen(store *s, const char *id, const char *ip, int64_t now, bo
 {
     lock(s);
     int64_t n = 0;
-    /* Made-up ids cannot fill the table: past STORE_MAX_NEW displays waiting
-     * to be accepted, new ones are served the default content unrecorded. */
-    int r = exec(s, NULL, 0,
+    /* Made-up ids cannot fill the table: at STORE_MAX_NEW displays waiting
+     * to be accepted, the oldest that never sent a heartbeat (a real player
+     * sends one a second after it starts) makes room; if every one has, the
+     * newcomer is served the default content unrecorded. */
+    json_t *known = NULL;
+    int r = row1(s, &known, "SELECT 1 AS k FROM displays WHERE id = ?", "s", id);
+    json_decref(known);
+    if (r == 1)
+        r = exec(s, NULL, 0,
+                 "DELETE FROM displays WHERE id = (SELECT id FROM displays WHERE accepted = 0 AND"
+                 " status IS NULL ORDER BY coalesce(last_seen, created) LIMIT 1) AND"
+                 " (SELECT count(*) FROM displays WHERE accepted = 0) >= ?",
+                 "i", (int64_t)STORE_MAX_NEW);
+    if (r == 0)
+        r = exec(s, NULL, 0,
                  "INSERT OR IGNORE INTO displays (id, created) SELECT ?, ? WHERE"
                  " (SELECT count(*) FROM displays WHERE accepted = 0) < ?",
                  "sii", id, now, (int64_t)STORE_MAX_NEW);

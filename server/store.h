@@ -57,12 +57,16 @@ int store_session_add(store *s, const char *token_hash, int64_t user_id, const c
 int store_session_get(store *s, const char *token_hash, int64_t now, json_t **out);
 int store_session_delete(store *s, const char *token_hash);
 int store_sessions_delete_user(store *s, int64_t user_id);
+/* All of the user's sessions but this one (a password change). */
+int store_sessions_delete_user_except(store *s, int64_t user_id, const char *token_hash);
 
 /* ---- groups ---- */
 int store_groups_list(store *s, json_t **out);
 int store_group_add(store *s, const char *name, bool is_default, int64_t *id, char *err,
                     size_t errlen);
 int store_group_rename(store *s, int64_t id, const char *name, char *err, size_t errlen);
+/* Refused (-1) for the default group and for a group that is the only one
+ * some item targets (it would be left on no screen, and no editor's). */
 int store_group_delete(store *s, int64_t id, char *err, size_t errlen);
 int store_group_default(store *s, int64_t *id);
 bool store_group_exists(store *s, int64_t id);

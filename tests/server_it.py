@@ -640,6 +640,53 @@ def test_cli_and_zero_touch(srv, admin):
     check(d and d[0]["accepted"] == 0 and d[0]["groups"] == [], "a new display is listed as new")
 
 
+def test_more_rules(srv, admin, default):
+    # a held poll woken by somebody else's change sleeps on to its first deadline
+    r = request(srv.port, "GET", "/api/v1/displays/quiet-screen/manifest")
+    etag = r[1]["etag"]
+    st, g = admin.j("POST", "/api/v1/groups", {"name": "安静组"})
+    admin.j("PUT", "/api/v1/displays/quiet-screen", {"groups": [g["id"]]})
+    etag = request(srv.port, "GET", "/api/v1/displays/quiet-screen/manifest")[1]["etag"]
+    out = {}
+
+    def hold():
+        t0 = time.time()
+        out["r"] = request(srv.port, "GET", "/api/v1/displays/quiet-screen/manifest?wait=2",
+                           headers={"If-None-Match": etag})
+        out["dt"] = time.time() - t0
+    t = threading.Thread(target=hold)
+    t.start()
+    time.sleep(0.8)
+    admin.j("POST", "/api/v1/items", {"kind": "ticker", "body": "别的组的消息", "groups": [default],
+                                      "publish": True})
+    t.join()
+    check(out["r"][0] == 304 and out["dt"] < 2.6,
+          "a poll woken by another group's change keeps its deadline (%.2f s)" % out["dt"])
+    # screenshots only when asked for
+    r = request(srv.port, "POST", "/api/v1/displays/quiet-screen/screenshot", DEMO_JPEG,
+                {"Content-Type": "image/jpeg"})
+    check(r[0] == 409, "an unrequested screenshot is refused: %d" % r[0])
+    # a group that is the only one of some item cannot go
+    st, it = admin.j("POST", "/api/v1/items", {"kind": "notice", "title": "只给安静组",
+                                               "groups": [g["id"]]})
+    st, b = admin.j("DELETE", "/api/v1/groups/%d" % g["id"])
+    check(st == 409 and "1 items" in b["error"], "deleting a group would orphan an item: %s" % b)
+    admin.j("POST", "/api/v1/items/%d/archive" % it["id"])
+    check(admin.j("DELETE", "/api/v1/groups/%d" % g["id"])[0] == 200, "then it can go")
+    # a password change ends the user's other sessions, not this one
+    st, u = admin.j("POST", "/api/v1/users", {"name": "changer", "role": "contributor",
+                                              "password": "first-password"})
+    s1, s2 = Session(srv, "changer", "first-password"), Session(srv, "changer", "first-password")
+    st, _ = s1.j("POST", "/api/v1/me/password", {"old": "first-password", "new": "second-password"})
+    check(st == 200 and s1.call("GET", "/api/v1/me")[0] == 200 and
+          s2.call("GET", "/api/v1/me")[0] == 401, "password change ends the other sessions")
+    st, _ = s1.j("POST", "/api/v1/me/password", {"old": "wrong", "new": "third-password"})
+    check(st == 403, "a wrong current password is refused")
+    # alerts take only their fields
+    st, b = admin.j("POST", "/api/v1/alerts", {"body": "x", "groups": [default], "colour": "red"})
+    check(st == 400 and b["field"] == "colour", "unknown alert field: 400")
+
+
 def test_rate_limit(srv):
     s = Session(srv)
     codes = [s.login("editor2", "wrong-%d" % i)[0] for i in range(7)]
@@ -761,6 +808,7 @@ def main():
         test_flow_on_screen(srv, admin, default)
         test_export(srv, admin)
         test_cli_and_zero_touch(srv, admin)
+        test_more_rules(srv, admin, default)
         test_rate_limit(srv)
         # restart keeps everything
         srv.stop()

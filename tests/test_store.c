@@ -331,7 +331,7 @@ static void test_assets(void)
     fresh_dir("assets");
     assets *as = NULL;
     char err[300];
-    CHECK_INT(assets_open(dir, 50000000, &as, err, sizeof err), 0);
+    CHECK_INT(assets_open(dir, 50000000, true, &as, err, sizeof err), 0);
     size_t len;
     unsigned char *p = make_png(120, 80, &len);
     asset_info info;
@@ -359,7 +359,7 @@ static void test_assets(void)
     uLong crc = crc32(0, big + 12, 17);
     big[29] = (unsigned char)(crc >> 24), big[30] = (unsigned char)(crc >> 16);
     big[31] = (unsigned char)(crc >> 8), big[32] = (unsigned char)crc;
-    CHECK_INT(assets_put(as, big, len, &info, err, sizeof err), ASSET_REFUSED);
+    CHECK_INT(assets_put(as, big, len, &info, err, sizeof err), ASSET_TOO_MANY_PIXELS);
     CHECK_MSG(strstr(err, "megapixels") != NULL, "%s", err);
     free(big);
     /* over the byte limit while streaming */
