@@ -384,7 +384,9 @@ static void h_logout(void *ap, http_req *r)
     audit(a, r, "logout", w->name, NULL);
     char hdr[256];
     set_session_cookie(a, r, "", 0, hdr, sizeof hdr);
-    http_respond_bytes(r, 200, "application/json", "{}", 2, hdr);
+    char headers[400];
+    snprintf(headers, sizeof headers, "%s\nCache-Control: no-store", hdr);
+    http_respond_bytes(r, 200, "application/json; charset=utf-8", "{}", 2, headers);
 }
 
 static void h_me(void *ap, http_req *r)
@@ -422,9 +424,17 @@ static void h_me_password(void *ap, http_req *r)
     const char *old = json_string_value(json_object_get(o, "old"));
     const char *nw = json_string_value(json_object_get(o, "new"));
     json_t *u = NULL;
+    /* a stolen session must not be a way to guess the password: same limiter */
+    const char *ip = http_client_ip(r);
+    if (auth_login_wait(a->au, ip, w->name, now_s()) > 0) {
+        json_decref(o);
+        http_respond_error(r, 429, "old", "too many wrong passwords: try again later");
+        return;
+    }
     if (store_user_by_name(a->st, w->name, &u) != 0 ||
         !auth_check_password(a->au, json_string_value(json_object_get(u, "pwhash")),
                              old ? old : "")) {
+        auth_login_failed(a->au, ip, w->name, now_s());
         json_decref(u);
         json_decref(o);
         http_respond_error(r, 403, "old", "the current password is wrong");
@@ -691,6 +701,13 @@ static void h_item_update(void *ap, http_req *r)
         json_decref(it);
         return;
     }
+    if (json_object_get(in, "submit") || json_object_get(in, "publish")) {
+        http_respond_error(r, 400, json_object_get(in, "submit") ? "submit" : "publish",
+                           "a change of state is POST /api/v1/items/{id}/submit or /approve");
+        json_decref(in);
+        json_decref(it);
+        return;
+    }
     json_t *m = item_fields(a, r, in, it);
     json_decref(in);
     if (!m) {
@@ -709,11 +726,6 @@ static void h_item_update(void *ap, http_req *r)
     for (size_t i = 0; ITEM_KEYS[i]; i++)
         if (strcmp(ITEM_KEYS[i], "kind"))
             json_object_set(set, ITEM_KEYS[i], json_object_get(m, ITEM_KEYS[i]));
-    /* null for absent text fields: the update clears them */
-    const char *txt[] = {"title", "body",       "caption", "link", "media",
-                         "fit",   "transition", "start",   "end"};
-    for (size_t i = 0; i < sizeof txt / sizeof txt[0]; i++)
-        if (!json_object_get(set, txt[i])) json_object_set_new(set, txt[i], json_null());
     int rc = store_item_update(a->st, w->num, set, err, sizeof err);
     json_decref(set);
     json_decref(m);
@@ -792,6 +804,8 @@ static void h_item_action(void *ap, http_req *r)
     } else {
         if (!may_publish(a, w, json_object_get(it, "groups")))
             status = 403, why = "you may not archive this item";
+        else if (strcmp(state, "archived") == 0)
+            status = 409, why = "the item is archived already";
         to = "archived";
     }
     if (status) {
@@ -920,7 +934,12 @@ static void h_alert_end(void *ap, http_req *r)
         http_respond_error(r, 403, NULL, "you may not end this alert");
         return;
     }
+    bool ended = strcmp(state_of(it), "archived") == 0;
     json_decref(it);
+    if (ended) {
+        http_respond_error(r, 409, NULL, "the alert has ended already");
+        return;
+    }
     store_item_set_state(a->st, w->num, "archived", 0, NULL);
     char t[128];
     audit(a, r, "alert-end", target(r, "alert", t), NULL);
@@ -1356,8 +1375,12 @@ static void h_settings_put(void *ap, http_req *r)
         return;
     }
     json_decref(as);
-    const char *acc = json_string_value(json_object_get(in, "theme_accent"));
-    if (acc && *acc) json_object_set_new(theme, "accent", json_string(acc));
+    const char *tkeys[][2] = {
+        {"theme_accent", "accent"}, {"theme_title", "title"}, {"theme_subtitle", "subtitle"}};
+    for (size_t i = 0; i < 3; i++) {
+        const char *tv = json_string_value(json_object_get(in, tkeys[i][0]));
+        if (tv && *tv) json_object_set_new(theme, tkeys[i][1], json_string(tv));
+    }
     json_t *doc = json_pack("{s:i, s:o}", "schema", 1, "theme", theme);
     const char *tz = json_string_value(json_object_get(in, "timezone"));
     if (tz && *tz) json_object_set_new(doc, "display", json_pack("{s:s}", "timezone", tz));
@@ -1370,7 +1393,11 @@ static void h_settings_put(void *ap, http_req *r)
     free(text);
     manifest_free(m);
     if (d.n) {
-        const char *field = strstr(d.items[0].msg, "timezone") ? "timezone" : "theme_accent";
+        const char *msg = d.items[0].msg;
+        const char *field = strstr(msg, "\"timezone\"")   ? "timezone"
+                            : strstr(msg, "\"subtitle\"") ? "theme_subtitle"
+                            : strstr(msg, "\"title\"")    ? "theme_title"
+                                                          : "theme_accent";
         http_respond_error(r, 422, field, "%s", d.items[0].msg);
         diag_free(&d);
         json_decref(in);
@@ -1525,7 +1552,7 @@ static bool session_user(api *a, http_req *r, who *w)
     w->user_id = json_integer_value(json_object_get(s, "user_id"));
     bool ok = false;
     if (store_user_get(a->st, w->user_id, &u) == 0 &&
-        !json_integer_value(json_object_get(u, "disabled"))) {
+        !json_is_true(json_object_get(u, "disabled"))) {
         w->role = role_parse(json_string_value(json_object_get(u, "role")));
         snprintf(w->name, sizeof w->name, "%s", json_string_value(json_object_get(u, "name")));
         ok = w->role != ROLE_NONE;
@@ -1606,7 +1633,7 @@ bool api_route(void *ap, http_req *r, http_route *out)
         json_t *d = NULL;
         if (hit->handle == h_player_screenshot &&
             (store_display_get(a->st, w->display, &d) != 0 ||
-             !json_integer_value(json_object_get(d, "want_shot")))) {
+             !json_is_true(json_object_get(d, "want_shot")))) {
             json_decref(d);
             http_respond_error(r, 409, NULL, "no screenshot was asked of this display");
             return false;

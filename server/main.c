@@ -175,10 +175,19 @@ static int cmd_user_add(store *st, auth *au, int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    size_t nl = strlen(name);
+    bool name_ok = nl >= 1 && nl <= 64;
+    for (size_t k = 0; k < nl; k++)
+        name_ok &= (unsigned char)name[k] > 0x20 && name[k] != 0x7f;
+    if (!name_ok) {
+        fprintf(stderr, "signage-server: a user name is 1-64 bytes without spaces or control "
+                        "characters\n");
+        return 2;
+    }
     if (isatty(STDIN_FILENO)) fprintf(stderr, "password for %s: ", name);
     char pw[1100];
-    if (read_password(pw, sizeof pw) != 0 || strlen(pw) < 8) {
-        fprintf(stderr, "signage-server: a password of at least 8 characters is needed on stdin\n");
+    if (read_password(pw, sizeof pw) != 0 || strlen(pw) < 8 || strlen(pw) > 1024) {
+        fprintf(stderr, "signage-server: a password of 8 to 1024 bytes is needed on stdin\n");
         return 2;
     }
     char h[AUTH_HASH_MAX], err[256];

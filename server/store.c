@@ -168,7 +168,7 @@ static int bind_all(sqlite3_stmt *st, const char *spec, va_list ap)
 }
 
 /* Column -> JSON; a column named "x__j" holds JSON text and comes out as
- * "x" parsed. */
+ * "x" parsed, one named "x__b" is a flag and comes out as true/false. */
 static json_t *row_object(sqlite3_stmt *st)
 {
     json_t *o = json_object();
@@ -179,11 +179,13 @@ static json_t *row_object(sqlite3_stmt *st)
         snprintf(key, sizeof key, "%s", name);
         size_t kl = strlen(key);
         bool is_json = kl > 3 && strcmp(key + kl - 3, "__j") == 0;
-        if (is_json) key[kl - 3] = 0;
+        bool is_flag = kl > 3 && strcmp(key + kl - 3, "__b") == 0;
+        if (is_json || is_flag) key[kl - 3] = 0;
         json_t *v;
         switch (sqlite3_column_type(st, c)) {
         case SQLITE_INTEGER:
-            v = json_integer(sqlite3_column_int64(st, c));
+            v = is_flag ? json_boolean(sqlite3_column_int64(st, c) != 0)
+                        : json_integer(sqlite3_column_int64(st, c));
             break;
         case SQLITE_FLOAT:
             v = json_real(sqlite3_column_double(st, c));
@@ -427,7 +429,7 @@ int store_user_by_name(store *s, const char *name, json_t **out)
 }
 
 static const char USER_COLS[] =
-    "SELECT id, name, role, disabled, created,"
+    "SELECT id, name, role, disabled AS disabled__b, created,"
     " (SELECT json_group_array(group_id) FROM user_groups WHERE user_id = users.id) AS groups__j"
     " FROM users";
 
@@ -525,7 +527,7 @@ int store_sessions_delete_user(store *s, int64_t user_id)
 int store_groups_list(store *s, json_t **out)
 {
     return rows(s, out,
-                "SELECT id, name, is_default,"
+                "SELECT id, name, is_default AS is_default__b,"
                 " (SELECT count(*) FROM display_groups WHERE group_id = groups.id) AS displays"
                 " FROM groups ORDER BY is_default DESC, name",
                 "");
@@ -652,8 +654,9 @@ int store_display_screenshot(store *s, const char *id, const char *sha256, int64
 }
 
 static const char DISPLAY_COLS[] =
-    "SELECT id, name, location, accepted, created, last_seen, last_ip, status AS status__j,"
-    " want_shot, shot_sha256, shot_at, token_hash IS NOT NULL AS has_token,"
+    "SELECT id, name, location, accepted AS accepted__b, created, last_seen, last_ip,"
+    " status AS status__j, want_shot AS want_shot__b, shot_sha256, shot_at,"
+    " token_hash IS NOT NULL AS has_token__b,"
     " (SELECT json_group_array(group_id) FROM display_groups WHERE display_id = displays.id)"
     " AS groups__j FROM displays";
 
