@@ -144,18 +144,21 @@ static bool may_publish(api *a, who *w, const json_t *groups)
 
 /* A display with a token must present it; one without may call freely (the
  * admin can give it one at any time). */
+static bool token_ok(http_req *r, const char *token_hash)
+{
+    if (!token_hash || !*token_hash) return true;
+    const char *h = http_header(r, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0) return false;
+    char hh[65];
+    auth_token_hash(h + 7, hh);
+    return auth_equal(hh, token_hash);
+}
+
 static bool display_allowed(api *a, http_req *r, const char *id)
 {
     char *th = NULL;
     if (store_display_token(a->st, id, &th) < 0) return false;
-    if (!th) return true;
-    const char *h = http_header(r, "Authorization");
-    bool ok = false;
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        char hh[65];
-        auth_token_hash(h + 7, hh);
-        ok = auth_equal(hh, th);
-    }
+    bool ok = token_ok(r, th);
     free(th);
     return ok;
 }
@@ -163,9 +166,9 @@ static bool display_allowed(api *a, http_req *r, const char *id)
 static void note_display(api *a, http_req *r, const char *id)
 {
     bool created = false;
-    json_t *d = NULL;
-    if (store_display_get(a->st, id, &d) == 0) {
-        json_decref(d);
+    char *name = NULL;
+    if (store_display_name(a->st, id, &name) == 0) {
+        free(name);
         return;
     }
     if (store_display_seen(a->st, id, http_client_ip(r), now_s(), &created) == 0 && created) {
@@ -179,12 +182,19 @@ static void h_manifest(void *ap, http_req *r)
 {
     api *a = ap;
     who *w = me(r);
-    char err[256], etag[72];
-    if (!http_resumed(r)) note_display(a, r, w->display);
-    if (build_cache_etag(a->bc, w->display, etag, err, sizeof err) != 0) {
+    char err[256];
+    /* The hot path of a campus of screens: everything from the cache, no
+     * query (the token was checked against the same view in api_route). */
+    build_view v;
+    if (build_cache_view(a->bc, w->display, &v, err, sizeof err) != 0) {
         http_respond_error(r, 500, NULL, "%s", err);
         return;
     }
+    if (!v.known && !http_resumed(r)) {
+        note_display(a, r, w->display);
+        build_cache_set_known(a->bc, w->display);
+    }
+    const char *etag = v.etag;
     const char *inm = http_header(r, "If-None-Match");
     if (inm && strcmp(inm, etag) == 0) {
         const char *ws = http_query(r, "wait");
@@ -1095,6 +1105,7 @@ static void h_display_token(void *ap, http_req *r)
     auth_token(token);
     auth_token_hash(token, th);
     store_display_set_token(a->st, me(r)->seg, th);
+    api_changed(a); /* the manifest route checks tokens from the cache */
     char t[128];
     audit(a, r, "display-token", target(r, "display", t), NULL);
     /* shown once: only its hash is kept */
@@ -1624,7 +1635,12 @@ bool api_route(void *ap, http_req *r, http_route *out)
             return false;
         }
         snprintf(w->display, sizeof w->display, "%s", w->seg);
-        if (!display_allowed(a, r, w->display)) {
+        build_view v;
+        bool allowed =
+            hit->handle == h_manifest
+                ? build_cache_view(a->bc, w->display, &v, NULL, 0) == 0 && token_ok(r, v.token_hash)
+                : display_allowed(a, r, w->display);
+        if (!allowed) {
             http_respond_error(r, 401, NULL, "this display needs its token");
             return false;
         }

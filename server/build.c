@@ -256,6 +256,10 @@ typedef struct centry {
     char *id;
     uint64_t gen;
     build_result m;
+    /* what a manifest request needs besides the body, so that it costs no
+     * query: is the display recorded, and its token's hash ("" = none) */
+    bool known;
+    char token_hash[65];
 } centry;
 
 /* Shared parts by group set ("[1,3]"), for the generation they were built at. */
@@ -415,10 +419,41 @@ static centry *current(build_cache *c, const char *id, char *err, size_t errlen)
     build_result m;
     if (!shared || assemble(c->s, id, shared->content, shared->hash, &m, err, errlen) != 0)
         return NULL;
+    char *th = NULL;
+    int known = store_display_token(c->s, id, &th);
+    if (known < 0) {
+        build_result_free(&m);
+        snprintf(err, errlen, "database error reading the display");
+        return NULL;
+    }
+    e->known = known == 0;
+    snprintf(e->token_hash, sizeof e->token_hash, "%s", th ? th : "");
+    free(th);
     build_result_free(&e->m);
     e->m = m;
     e->gen = gen;
     return e;
+}
+
+int build_cache_view(build_cache *c, const char *id, build_view *out, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&c->lock);
+    centry *e = current(c, id, err, errlen);
+    if (e) {
+        memcpy(out->etag, e->m.etag, sizeof out->etag);
+        out->known = e->known;
+        memcpy(out->token_hash, e->token_hash, sizeof out->token_hash);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return e ? 0 : -1;
+}
+
+void build_cache_set_known(build_cache *c, const char *id)
+{
+    pthread_mutex_lock(&c->lock);
+    centry *e = slot_of(c, id);
+    if (e->id) e->known = true;
+    pthread_mutex_unlock(&c->lock);
 }
 
 int build_cache_get(build_cache *c, const char *id, build_result *out, char *err, size_t errlen)

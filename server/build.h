@@ -8,6 +8,7 @@
 #define SIGNAGE_SERVER_BUILD_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,5 +46,18 @@ int build_cache_get(build_cache *c, const char *display_id, build_result *out, c
 /* Only the current ETag (no copy). */
 int build_cache_etag(build_cache *c, const char *display_id, char etag[72], char *err,
                      size_t errlen);
+
+/* What answering a manifest request needs, from the cache, without a query:
+ * the ETag, whether the display is recorded, its token's hash.  Token and
+ * group changes must bump the store's generation to show here. */
+typedef struct build_view {
+    char etag[72];
+    bool known;
+    char token_hash[65]; /* "" = the display has no token */
+} build_view;
+int build_cache_view(build_cache *c, const char *display_id, build_view *out, char *err,
+                     size_t errlen);
+/* The display has just been recorded. */
+void build_cache_set_known(build_cache *c, const char *display_id);
 
 #endif
