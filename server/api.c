@@ -266,10 +266,6 @@ static void h_player_screenshot(void *ap, http_req *r)
         http_respond_error(r, upload_status(rc), "file", "%s", err);
         return;
     }
-    if (strcmp(info.type, "image/jpeg") != 0) {
-        http_respond_error(r, 415, "file", "a screenshot is a JPEG picture");
-        return;
-    }
     store_asset_add(a->st, info.sha256, info.size, info.type, info.width, info.height, 0);
     store_display_screenshot(a->st, w->display, info.sha256, now_s());
     http_respond_json(r, 200, json_pack("{s:s}", "sha256", info.sha256));
@@ -1125,8 +1121,12 @@ static void h_display_shot(void *ap, http_req *r)
         return;
     }
     char etag[72];
-    snprintf(etag, sizeof etag, "\"%s\"", sha);
-    http_respond_file(r, path, "image/jpeg", etag, "private, no-cache");
+    snprintf(etag, sizeof etag, "\"%.64s\"", sha);
+    json_t *as = NULL;
+    store_asset_get(a->st, sha, &as);
+    http_respond_file(r, path, json_string_value(json_object_get(as, "type")) ?: "image/jpeg", etag,
+                      "private, no-cache");
+    json_decref(as);
     json_decref(d);
 }
 
@@ -1254,7 +1254,7 @@ static void h_user_create(void *ap, http_req *r)
     char h[AUTH_HASH_MAX], err[256];
     int64_t id;
     if (!user_name_ok(name))
-        http_respond_error(r, 400, "name", "a user name is 1-64 characters without spaces");
+        http_respond_error(r, 400, "name", "a user name is 1-64 bytes without spaces");
     else if (role_parse(rl) == ROLE_NONE)
         http_respond_error(r, 400, "role", "role must be admin, editor or contributor");
     else if (!password_ok(r, pw, "password") || !groups_valid(a, r, gs))

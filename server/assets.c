@@ -145,7 +145,10 @@ static asset_rc validate(const assets *a, const uint8_t *data, size_t len, asset
     image_info ii;
     char why[256];
     if (image_sniff(data, len, &ii, why, sizeof why) != 0) {
-        snprintf(err, errlen, "not a JPEG, PNG or WebP picture: %s", why);
+        if (strstr(why, "not a JPEG"))
+            snprintf(err, errlen, "%s", why);
+        else
+            snprintf(err, errlen, "not a usable picture: %s", why);
         return ASSET_REFUSED;
     }
     if (ii.width > ASSET_MAX_SIDE || ii.height > ASSET_MAX_SIDE ||

@@ -8,7 +8,7 @@
 
 #include "sha256.h"
 
-/* Login failures in a sliding window, in a fixed-size table: the oldest keys
+/* Login failures in a fixed window from the first one, in a fixed-size table: the oldest keys
  * go first, so memory stays bounded whatever is thrown at it. */
 typedef struct auth_limiter auth_limiter;
 

@@ -480,8 +480,8 @@ int store_user_update(store *s, int64_t id, const char *role, int disabled, cons
         r = exec(s, err, errlen, "UPDATE users SET pwhash = ? WHERE id = ?", "si", pwhash, id);
     if (r == 0 && groups)
         r = set_links(s, "DELETE FROM user_groups WHERE user_id = ?",
-                      "INSERT INTO user_groups (user_id, group_id) VALUES (?, ?)", "i", &id, groups,
-                      err, errlen);
+                      "INSERT OR IGNORE INTO user_groups (user_id, group_id) VALUES (?, ?)", "i",
+                      &id, groups, err, errlen);
     if (r != 0) {
         store_rollback(s);
         return -1;
@@ -615,7 +615,9 @@ int store_display_seen(store *s, const char *id, const char *ip, int64_t now, bo
     if (r == 1)
         r = exec(s, NULL, 0,
                  "DELETE FROM displays WHERE id = (SELECT id FROM displays WHERE accepted = 0 AND"
-                 " status IS NULL ORDER BY coalesce(last_seen, created) LIMIT 1) AND"
+                 " status IS NULL AND name = '' AND token_hash IS NULL AND NOT EXISTS"
+                 " (SELECT 1 FROM display_groups g WHERE g.display_id = displays.id)"
+                 " ORDER BY coalesce(last_seen, created) LIMIT 1) AND"
                  " (SELECT count(*) FROM displays WHERE accepted = 0) >= ?",
                  "i", (int64_t)STORE_MAX_NEW);
     if (r == 0)
@@ -703,8 +705,8 @@ int store_display_update(store *s, const char *id, const json_t *f, char *err, s
                  (int64_t)json_is_true(v), id);
     if (r == 0 && (v = json_object_get(f, "groups")))
         r = set_links(s, "DELETE FROM display_groups WHERE display_id = ?",
-                      "INSERT INTO display_groups (display_id, group_id) VALUES (?, ?)", "s", id, v,
-                      err, errlen);
+                      "INSERT OR IGNORE INTO display_groups (display_id, group_id) VALUES (?, ?)",
+                      "s", id, v, err, errlen);
     if (r != 0) {
         store_rollback(s);
         return -1;
@@ -792,8 +794,8 @@ int store_item_add(store *s, const json_t *f, const char *state, int64_t by, int
     int64_t nid = sqlite3_last_insert_rowid(s->db);
     if (r == 0)
         r = set_links(s, "DELETE FROM item_groups WHERE item_id = ?",
-                      "INSERT INTO item_groups (item_id, group_id) VALUES (?, ?)", "i", &nid,
-                      json_object_get(f, "groups"), err, errlen);
+                      "INSERT OR IGNORE INTO item_groups (item_id, group_id) VALUES (?, ?)", "i",
+                      &nid, json_object_get(f, "groups"), err, errlen);
     if (r != 0) {
         store_rollback(s);
         return -1;
@@ -851,8 +853,8 @@ int store_item_update(store *s, int64_t id, const json_t *f, char *err, size_t e
         r = exec(s, err, errlen, "UPDATE items SET duration = ? WHERE id = ?", "ni", dur, id);
     if (r == 0 && json_object_get(f, "groups"))
         r = set_links(s, "DELETE FROM item_groups WHERE item_id = ?",
-                      "INSERT INTO item_groups (item_id, group_id) VALUES (?, ?)", "i", &id,
-                      json_object_get(f, "groups"), err, errlen);
+                      "INSERT OR IGNORE INTO item_groups (item_id, group_id) VALUES (?, ?)", "i",
+                      &id, json_object_get(f, "groups"), err, errlen);
     if (r == 0)
         r = exec(s, err, errlen, "UPDATE items SET updated = ? WHERE id = ?", "ii", now_s(), id);
     if (r != 0) {
