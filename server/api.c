@@ -312,13 +312,16 @@ static void h_login(void *ap, http_req *r)
     api *a = ap;
     json_t *o = body_object(r);
     if (!o) return;
-    const char *name = json_string_value(json_object_get(o, "name"));
+    /* The name outlives the request body (it is logged after o is freed). */
+    const char *given = json_string_value(json_object_get(o, "name"));
     const char *pw = json_string_value(json_object_get(o, "password"));
-    if (!name || !*name) {
+    if (!given || !*given) {
         json_decref(o);
         http_respond_error(r, 400, "name", "a user name is needed");
         return;
     }
+    char name[128];
+    snprintf(name, sizeof name, "%s", given); /* no real name is longer than 64 bytes */
     if (!pw) {
         json_decref(o);
         http_respond_error(r, 400, "password", "a password is needed");

@@ -610,6 +610,9 @@ def test_flow_on_screen(srv, admin, default):
                   headers={"Authorization": "Bearer " + tok})[0] == 200, "right token: 200")
     # audit
     st, au = admin.j("GET", "/api/v1/audit?limit=200")
+    logins = [x for x in au["audit"] if x["action"] == "login"]
+    check(logins and all(x["user"] == x["target"] and x["user"] for x in logins),
+          "login entries name the user: %s" % logins[:2])
     actions = {x["action"] for x in au["audit"]}
     check({"login", "approve", "alert", "alert-end", "upload", "display-token", "publish",
            "submit", "reject", "login-failed", "upload-refused"} <= actions,
