@@ -5,6 +5,7 @@
  *   signage-server export --out DIR
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +300,11 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* A few threads answer thousands of polls: two heaps, not one per
+     * thread, so what a burst of answers allocated is reused. */
+    mallopt(M_ARENA_MAX, 2);
+#endif
     server_config cfg = {.threads = 4,
                          .max_connections = 20000,
                          .max_upload_mb = 50,
