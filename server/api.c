@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "log.h"
 #include "manifest.h"
 #include "tz.h"
@@ -286,7 +288,7 @@ static void h_asset(void *ap, http_req *r)
     char etag[72];
     snprintf(etag, sizeof etag, "\"%.64s\"", w->seg);
     http_respond_file(r, path, json_string_value(json_object_get(as, "type")), etag,
-                      "public, max-age=31536000, immutable");
+                      "public, max-age=31536000, immutable", NULL);
     json_decref(as);
 }
 
@@ -1128,7 +1130,7 @@ static void h_display_shot(void *ap, http_req *r)
     json_t *as = NULL;
     store_asset_get(a->st, sha, &as);
     http_respond_file(r, path, json_string_value(json_object_get(as, "type")) ?: "image/jpeg", etag,
-                      "private, no-cache");
+                      "private, no-cache", NULL);
     json_decref(as);
     json_decref(d);
 }
@@ -1451,6 +1453,113 @@ static void h_settings_put(void *ap, http_req *r)
     h_settings_get(a, r);
 }
 
+/* The slide as a screen of that size shows it, drawn by the player itself. */
+static void h_preview(void *ap, http_req *r)
+{
+    api *a = ap;
+    json_t *in = body_object(r);
+    if (!in) return;
+    json_t *wv = json_object_get(in, "width"), *hv = json_object_get(in, "height");
+    int64_t w = wv ? json_integer_value(wv) : 1920, h = hv ? json_integer_value(hv) : 1080;
+    if ((wv && !json_is_integer(wv)) || (hv && !json_is_integer(hv)) || w < 160 || h < 160 ||
+        w > 7680 || h > 7680) {
+        http_respond_error(r, 400, "width", "width and height are 160 to 7680 pixels");
+        json_decref(in);
+        return;
+    }
+    json_object_del(in, "width");
+    json_object_del(in, "height");
+    if (!json_object_get(in, "groups")) { /* a preview targets nothing */
+        int64_t def = 0;
+        store_group_default(a->st, &def);
+        json_object_set_new(in, "groups", json_pack("[I]", (json_int_t)def));
+    }
+    json_t *m = item_fields(a, r, in, NULL);
+    json_decref(in);
+    if (!m) return;
+    const char *list;
+    json_t *item = build_item(m, "", &list);
+    char *tz = NULL;
+    store_setting_get(a->st, "timezone", &tz);
+    json_t *doc = json_pack("{s:i, s:s, s:{s:s, s:s}, s:o}", "schema", 1, "version", "preview",
+                            "display", "id", "preview", "timezone",
+                            tz && *tz ? tz : "Asia/Shanghai", "theme", build_theme(a->st, ""));
+    free(tz);
+    json_object_set_new(doc, list, json_pack("[o]", item));
+    /* the pictures it names, by their hash */
+    json_t *files = json_object();
+    const char *shas[2] = {json_string_value(json_object_get(m, "media")),
+                           json_string_value(json_object_get(
+                               json_object_get(json_object_get(doc, "theme"), "logo"), "sha256"))};
+    for (int i = 0; i < 2; i++) {
+        char path[4300];
+        if (shas[i] && assets_path(a->as, shas[i], path, sizeof path) == 0)
+            json_object_set_new(files, shas[i], json_string(path));
+    }
+    char *png = NULL, err[512];
+    size_t len = 0;
+    json_t *warnings = NULL;
+    int rc = preview_render(a->pv, doc, files, strcmp(list, "slides") == 0 ? "item-0" : NULL,
+                            (int)w, (int)h, &png, &len, &warnings, err, sizeof err);
+    json_decref(doc);
+    json_decref(files);
+    json_decref(m);
+    if (rc != 0) {
+        http_respond_error(r, 500, NULL, "%s", err);
+        return;
+    }
+    size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(b64len + 32);
+    if (!b64) {
+        free(png);
+        json_decref(warnings);
+        http_respond_error(r, 500, NULL, "out of memory");
+        return;
+    }
+    strcpy(b64, "data:image/png;base64,");
+    sodium_bin2base64(b64 + strlen(b64), b64len, (const unsigned char *)png, len,
+                      sodium_base64_VARIANT_ORIGINAL);
+    free(png);
+    json_t *out = json_pack("{s:s, s:o, s:I, s:I}", "png", b64, "warnings", warnings, "width",
+                            (json_int_t)w, "height", (json_int_t)h);
+    free(b64);
+    http_respond_json(r, 200, out);
+}
+
+/* The organizers' pages: a few fixed files, by a plain name, never a path. */
+static void h_web(void *ap, http_req *r)
+{
+    api *a = ap;
+    const char *name = me(r)->seg[0] ? me(r)->seg : "index.html";
+    size_t n = strlen(name);
+    bool ok =
+        a->web_dir && n > 0 && name[0] != '.' &&
+        strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+    const char *ext = strrchr(name, '.');
+    static const char *const TYPES[][2] = {{".html", "text/html; charset=utf-8"},
+                                           {".js", "text/javascript; charset=utf-8"},
+                                           {".css", "text/css; charset=utf-8"},
+                                           {".svg", "image/svg+xml"},
+                                           {".png", "image/png"},
+                                           {".json", "application/json; charset=utf-8"},
+                                           {".ico", "image/x-icon"}};
+    const char *type = NULL;
+    for (size_t i = 0; ok && ext && i < sizeof TYPES / sizeof TYPES[0]; i++)
+        if (strcmp(ext, TYPES[i][0]) == 0) type = TYPES[i][1];
+    if (!ok || !type) {
+        http_respond_error(r, 404, NULL, "no such page");
+        return;
+    }
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", a->web_dir, name);
+    /* No inline script, nothing from elsewhere: stored text stays text. */
+    http_respond_file(r, path, type, NULL, "no-cache",
+                      "Content-Security-Policy: default-src 'self'; img-src 'self' data: blob:; "
+                      "style-src 'self'; script-src 'self'; connect-src 'self'; "
+                      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'\n"
+                      "X-Frame-Options: DENY");
+}
+
 static void h_health(void *ap, http_req *r)
 {
     api *a = ap;
@@ -1480,6 +1589,9 @@ static const route ROUTES[] = {
     {"POST", "api/v1/displays/*/screenshot", AUTH_PLAYER, 0, HTTP_BODY_UPLOAD, h_player_screenshot},
     {"GET", "assets/*", AUTH_PUBLIC, 0, HTTP_BODY_NONE, h_asset},
     {"GET", "api/v1/health", AUTH_PUBLIC, 0, HTTP_BODY_NONE, h_health},
+    {"GET", "", AUTH_PUBLIC, 0, HTTP_BODY_NONE, h_web},
+    {"GET", "ui/*", AUTH_PUBLIC, 0, HTTP_BODY_NONE, h_web},
+    {"POST", "api/v1/preview", AUTH_USER, ROLE_CONTRIBUTOR, HTTP_BODY_JSON, h_preview},
     {"POST", "api/v1/login", AUTH_PUBLIC, 0, HTTP_BODY_JSON, h_login},
     {"POST", "api/v1/logout", AUTH_USER, ROLE_CONTRIBUTOR, HTTP_BODY_NONE, h_logout},
     {"GET", "api/v1/me", AUTH_USER, ROLE_CONTRIBUTOR, HTTP_BODY_NONE, h_me},

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "build.h"
 #include "http.h"
+#include "preview.h"
 #include "store.h"
 
 typedef struct api {
@@ -19,7 +20,9 @@ typedef struct api {
     assets *as;
     auth *au;
     build_cache *bc;
-    http_server *http; /* set once listening: changes wake long-polls */
+    http_server *http;   /* set once listening: changes wake long-polls */
+    preview *pv;         /* the player's renderer, for previews */
+    const char *web_dir; /* the organizers' pages (web/); NULL = none */
     int64_t session_ttl;
     int64_t max_upload;
     bool secure_cookies; /* always add Secure (behind TLS without X-Forwarded-Proto) */

@@ -134,14 +134,8 @@ static int display_groups(store *s, const char *id, json_t **out)
 /* What every display of the same groups shows: the theme, the zone and the
  * three lists.  Built once per change and group set, whatever the number of
  * displays. */
-static json_t *shared_content(store *s, const json_t *groups, const char *prefix, char *err,
-                              size_t errlen)
+json_t *build_theme(store *s, const char *prefix)
 {
-    json_t *items = NULL;
-    if (store_items_on_air(s, groups, &items) != 0) {
-        snprintf(err, errlen, "database error building the manifest");
-        return NULL;
-    }
     json_t *theme = json_object();
     const char *keys[] = {"title", "subtitle", "accent"};
     for (size_t i = 0; i < 3; i++) {
@@ -164,6 +158,18 @@ static json_t *shared_content(store *s, const json_t *groups, const char *prefix
         json_decref(asset);
     }
     free(logo);
+    return theme;
+}
+
+static json_t *shared_content(store *s, const json_t *groups, const char *prefix, char *err,
+                              size_t errlen)
+{
+    json_t *items = NULL;
+    if (store_items_on_air(s, groups, &items) != 0) {
+        snprintf(err, errlen, "database error building the manifest");
+        return NULL;
+    }
+    json_t *theme = build_theme(s, prefix);
     char *tz = NULL;
     store_setting_get(s, "timezone", &tz);
     json_t *c =

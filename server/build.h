@@ -30,6 +30,9 @@ void build_result_free(build_result *r);
  * in follows from its kind ("slides", "ticker" or "alerts"). */
 json_t *build_item(const json_t *item, const char *asset_prefix, const char **list);
 
+/* The theme object of every manifest (title, subtitle, accent, logo). */
+json_t *build_theme(store *s, const char *asset_prefix);
+
 /* Checks an item as the player would: builds it, parses it with the
  * player's own manifest parser, and returns the first problem (0 = none). */
 int build_check_item(const json_t *item, char *err, size_t errlen);

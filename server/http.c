@@ -362,7 +362,7 @@ static bool parse_range(const char *h, int64_t size, int64_t *from, int64_t *to)
 }
 
 void http_respond_file(http_req *r, const char *path, const char *type, const char *etag,
-                       const char *cache_control)
+                       const char *cache_control, const char *headers)
 {
     const char *inm = http_header(r, "If-None-Match");
     if (etag && inm && strcmp(inm, etag) == 0) {
@@ -403,6 +403,7 @@ void http_respond_file(http_req *r, const char *path, const char *type, const ch
         return;
     }
     MHD_add_response_header(resp, "Content-Type", type ? type : "application/octet-stream");
+    add_headers(resp, headers);
     MHD_add_response_header(resp, "Accept-Ranges", "bytes");
     if (etag) MHD_add_response_header(resp, "ETag", etag);
     if (cache_control) MHD_add_response_header(resp, "Cache-Control", cache_control);

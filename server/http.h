@@ -85,8 +85,9 @@ void http_respond_error(http_req *r, unsigned status, const char *field, const c
 /* text is copied; extra headers as "Name: value\n" lines (may be NULL). */
 void http_respond_bytes(http_req *r, unsigned status, const char *type, const void *data,
                         size_t len, const char *headers);
-/* A file with ETag, Range and caching headers. */
+/* A file with ETag, Range and caching headers; extra headers as in
+ * http_respond_bytes (may be NULL). */
 void http_respond_file(http_req *r, const char *path, const char *type, const char *etag,
-                       const char *cache_control);
+                       const char *cache_control, const char *headers);
 
 #endif

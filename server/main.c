@@ -33,7 +33,7 @@
 #define DEFAULT_CONFIG "/etc/campus-signage/server.conf"
 
 typedef struct server_config {
-    char *listen, *data, *demo;
+    char *listen, *data, *demo, *web, *player;
     int threads, max_connections;
     int64_t max_upload_mb, session_hours, max_megapixels;
     bool secure_cookies;
@@ -77,6 +77,8 @@ static int set_key(server_config *c, const char *key, const char *val, const cha
     STR(listen)
     STR(data)
     STR(demo)
+    STR(web)
+    STR(player)
     NUM(threads, 1, 64)
     NUM(max_connections, 16, 1000000)
     NUM(max_upload_mb, 1, 2048)
@@ -135,6 +137,18 @@ static int load_config(server_config *c, const char *path)
     }
     free(text);
     return rc;
+}
+
+static char *find_web(const server_config *c)
+{
+    if (c->web) return strdup(c->web);
+    const char *dirs[] = {SIGNAGE_SOURCE_DIR "/web", SIGNAGE_DATADIR "/web"};
+    for (size_t i = 0; i < 2; i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/index.html", dirs[i]);
+        if (access(p, R_OK) == 0) return strdup(dirs[i]);
+    }
+    return NULL;
 }
 
 static char *find_demo(const server_config *c)
@@ -353,7 +367,8 @@ int main(int argc, char **argv)
     auth *au = NULL;
     build_cache *bc = NULL;
     http_server *http = NULL;
-    char *demo = NULL;
+    char *demo = NULL, *web = NULL;
+    preview *pv = NULL;
     char err[1024], dbpath[4200];
     if (fileio_mkdirs(cfg.data) != 0) {
         fprintf(stderr, "signage-server: %s: %s\n", cfg.data, strerror(errno));
@@ -395,7 +410,14 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     bc = build_cache_new(st);
+    char tmpdir[4200];
+    snprintf(tmpdir, sizeof tmpdir, "%s/tmp", cfg.data);
+    pv = preview_new(cfg.player, tmpdir, 2);
+    web = find_web(&cfg);
+    if (!web) log_msg(LOG_WARN, "no web/ folder found: the organizers' pages are not served");
     api a = {
+        .pv = pv,
+        .web_dir = web,
         .st = st,
         .as = as,
         .au = au,
@@ -428,6 +450,8 @@ int main(int argc, char **argv)
 out:
     http_stop(http);
     build_cache_free(bc);
+    preview_free(pv);
+    free(web);
     assets_close(as);
     store_close(st);
     auth_free(au);
@@ -435,5 +459,7 @@ out:
     free(cfg.listen);
     free(cfg.data);
     free(cfg.demo);
+    free(cfg.web);
+    free(cfg.player);
     return rc;
 }

@@ -690,6 +690,41 @@ def test_more_rules(srv, admin, default):
     check(st == 400 and b["field"] == "colour", "unknown alert field: 400")
 
 
+def png_size(data):
+    return struct.unpack(">II", data[16:24]) if data[:8] == b"\x89PNG\r\n\x1a\n" else None
+
+
+def test_preview_and_pages(srv, admin, default):
+    import base64
+    st, b = admin.j("POST", "/api/v1/preview", {"kind": "notice", "title": "关于开展主题党日活动的通知",
+                                                "body": "时间：12月10日14:30", "width": 1080,
+                                                "height": 1920})
+    data = base64.b64decode(b["png"].split(",", 1)[1]) if st == 200 else b""
+    check(st == 200 and png_size(data) == (1080, 1920) and b["warnings"] == [],
+          "preview: a portrait PNG drawn by the player, no warnings (%d %s)" % (st, png_size(data)))
+    st, b = admin.j("POST", "/api/v1/preview", {"kind": "notice", "title": "长通知",
+                                                "body": "为深入学习贯彻党的创新理论。" * 400})
+    check(st == 200 and any("smallest readable size" in w for w in b["warnings"]),
+          "preview warns when text would go below the readable floor: %s" % b.get("warnings"))
+    small = jbody(admin.upload(png(80, 60, 5), "tiny.png"))["sha256"]
+    st, b = admin.j("POST", "/api/v1/preview", {"kind": "image", "media": small})
+    check(st == 200 and any("smaller than the screen" in w for w in b["warnings"]),
+          "preview warns about a picture too small for the screen: %s" % b.get("warnings"))
+    st, b = admin.j("POST", "/api/v1/preview", {"kind": "notice", "title": "x", "link": "ftp://x"})
+    check(st == 422 and b["field"] == "link", "preview validates like a save: %s" % b)
+    check(Session(srv).call("POST", "/api/v1/preview", {"kind": "notice", "title": "x"})[0] == 401,
+          "anonymous preview: 401")
+    check(os.listdir(os.path.join(srv.data, "tmp")) == [], "previews leave nothing in tmp/")
+    # the pages
+    r = request(srv.port, "GET", "/")
+    csp = r[1].get("content-security-policy", "")
+    check(r[0] == 200 and b"<html" in r[2] and "script-src 'self'" in csp and
+          "unsafe-inline" not in csp and r[1].get("x-frame-options") == "DENY",
+          "the organizers' page with a strict CSP")
+    for bad in ("/ui/../signage.db", "/ui/.hidden", "/ui/%2e%2e%2fsignage.db", "/ui/x.exe"):
+        check(request(srv.port, "GET", bad)[0] == 404, "no file outside web/: " + bad)
+
+
 def test_rate_limit(srv):
     s = Session(srv)
     codes = [s.login("editor2", "wrong-%d" % i)[0] for i in range(7)]
@@ -812,6 +847,7 @@ def main():
         test_export(srv, admin)
         test_cli_and_zero_touch(srv, admin)
         test_more_rules(srv, admin, default)
+        test_preview_and_pages(srv, admin, default)
         test_rate_limit(srv)
         # restart keeps everything
         srv.stop()
