@@ -11,7 +11,7 @@ PKGS="build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev libsodium-dev
   libqrencode-dev libfontconfig-dev libjpeg-dev libpng-dev libwebp-dev libssl-dev zlib1g-dev
   fonts-noto-cjk fonts-dejavu-core tzdata"
-TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace"
+TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace chromium nodejs npm"
 BENCH_PKGS="$TEST_PKGS chromium hyperfine"
 
 want="$PKGS"

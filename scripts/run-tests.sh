@@ -4,6 +4,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+# playwright-core (the browser is Debian's chromium), pinned by the lock file
+if [ ! -d tests/web/node_modules/playwright-core ]; then
+    (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
+fi
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNAGE_WERROR=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
 cd build-test
