@@ -18,6 +18,11 @@ want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"
 
+# Node.js may come from elsewhere than Debian (with its own npm); then
+# Debian's npm would conflict with it: the commands are what matters.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    want=$(echo "$want" | sed 's/ nodejs npm//')
+fi
 missing=""
 for p in $want; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

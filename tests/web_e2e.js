@@ -275,6 +275,37 @@ async function main() {
     const back = await waitStatus(status, (s) => s.showing.kind === 'slide', 10000);
     check(back !== null, 'the alert ended on the player');
 
+    // 6b. the editor orders what is on air; hours; an admin's groups and roles
+    for (const it of (await api('GET', '/api/v1/items?state=submitted')).json.items)
+      await api('POST', '/api/v1/items/' + it.id + '/approve', {});
+    await page.goto(base + '/#/content?state=approved');
+    await page.waitForFunction(() => document.querySelectorAll('li.item').length >= 2);
+    const order0 = await page.$$eval('li.item', (l) => l.map((x) => x.dataset.id));
+    await page.locator('li.item').nth(1).getByRole('button', { name: /^上移/ }).click();
+    await page.waitForFunction((o) => { const n = Array.from(document.querySelectorAll('li.item')).map((x) => x.dataset.id); return n[0] === o[1]; }, order0, { timeout: 10000 });
+    check(true, 'reordered with the arrows');
+    await page.goto(base + '/#/edit/new?kind=ticker');
+    await page.getByLabel('滚动字幕').fill('午间微党课今日12:00开讲');
+    await page.click('summary');
+    await page.getByLabel('从').fill('08:00');
+    await page.getByLabel('到').fill('12:00');
+    await page.getByRole('button', { name: '直接发布' }).click();
+    await page.waitForURL(/state=approved/);
+    const tick = (await api('GET', '/api/v1/items?kind=ticker')).json.items[0];
+    check(tick && tick.hours && tick.hours[0].from === '08:00' && tick.hours[0].to === '12:00', 'ticker with its hours: ' + JSON.stringify(tick && tick.hours));
+    await page.click('#logout');
+    await login(page, base, 'admin', ADMIN_PW);
+    await page.goto(base + '/#/users');
+    await page.locator('form', { hasText: '屏幕分组' }).getByLabel('名称').fill('图书馆');
+    await page.locator('form', { hasText: '屏幕分组' }).getByRole('button', { name: '创建' }).click();
+    await page.waitForSelector('li.item input[value="图书馆"]');
+    check((await api('GET', '/api/v1/groups')).json.groups.some((g) => g.name === '图书馆'), 'a group made on the page');
+    await page.selectOption('select[aria-label="角色 李同学"]', 'editor');
+    await sleep(500);
+    check((await api('GET', '/api/v1/users')).json.users.find((u) => u.name === '李同学').role === 'editor', 'a role changed on the page');
+    await page.click('#logout');
+    await login(page, base, '王老师', 'pass-editor-1');
+
     // 7. the dashboard, English, and a phone
     await page.goto(base + '/#/dashboard');
     await page.waitForSelector('article.display[data-id="lobby-1"]');

@@ -8,7 +8,7 @@
   const WORDS = {
     zh: {
       app: '校园信息屏', login: '登录', logout: '退出', user: '用户名', password: '密码',
-      dashboard: '屏幕', content: '内容', review: '待我审核', alert: '紧急通知', users: '用户',
+      dashboard: '屏幕', content: '内容', review: '待我审核', alert: '紧急通知', users: '用户与分组',
       draft: '草稿', submitted: '待审核', approved: '已发布', archived: '已归档',
       notice: '通知', image: '图片', ticker: '滚动字幕', newNotice: '写通知', newImage: '上传图片',
       newTicker: '写滚动字幕', title: '标题', body: '正文', caption: '图片说明', link: '链接（生成二维码）',
@@ -29,11 +29,11 @@
       quiet: '长时间无心跳', newDisplay: '新屏幕', lang: 'English', warnings: '提示', mins: '分钟前',
       noPreview: '填写内容后显示预览', fade: '淡入淡出', cut: '直接切换', push: '推入',
       mon: '一', tue: '二', wed: '三', thu: '四', fri: '五', sat: '六', sun: '日', from: '从', to: '到',
-      addHours: '添加时段', state: '状态', kind: '类型', actions: '操作',
+      addHours: '添加时段', state: '状态', kind: '类型', actions: '操作', up: '上移', down: '下移', groupsTitle: '屏幕分组',
     },
     en: {
       app: 'Campus signage', login: 'Log in', logout: 'Log out', user: 'User name', password: 'Password',
-      dashboard: 'Screens', content: 'Content', review: 'To review', alert: 'Emergency alert', users: 'Users',
+      dashboard: 'Screens', content: 'Content', review: 'To review', alert: 'Emergency alert', users: 'Users & groups',
       draft: 'Drafts', submitted: 'Waiting for review', approved: 'Published', archived: 'Archived',
       notice: 'Notice', image: 'Picture', ticker: 'Ticker', newNotice: 'Write a notice', newImage: 'Upload pictures',
       newTicker: 'Write a ticker line', title: 'Title', body: 'Text', caption: 'Caption', link: 'Link (QR code)',
@@ -54,7 +54,7 @@
       quiet: 'no heartbeat for a while', newDisplay: 'new screen', lang: '中文', warnings: 'Warnings', mins: 'min ago',
       noPreview: 'The preview appears as you type', fade: 'Fade', cut: 'Cut', push: 'Push',
       mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', from: 'from', to: 'to',
-      addHours: 'Add hours', state: 'State', kind: 'Kind', actions: 'Actions',
+      addHours: 'Add hours', state: 'State', kind: 'Kind', actions: 'Actions', up: 'Move up', down: 'Move down', groupsTitle: 'Groups of screens',
     },
   };
   let lang = localStorage.getItem('lang') || 'zh';
@@ -188,7 +188,9 @@
     location.hash = '#/login';
   }
 
-  function showLogin() {
+  function showLogin(again) {
+    // one login form: a second call (a route racing a logout) keeps what is typed
+    if (!again && $('form.login')) return;
     const name = h('input', { autocomplete: 'username', required: true });
     const pw = h('input', { type: 'password', autocomplete: 'current-password', required: true });
     const form = h('form', { class: 'card login', onsubmit: async (e) => {
@@ -205,7 +207,7 @@
       field(t('user'), name, 'name'), field(t('password'), pw, 'password'),
       h('p', { class: 'form-error', role: 'alert' }),
       h('button', { type: 'submit', class: 'primary', text: t('login') }),
-      h('button', { type: 'button', class: 'link', onclick: () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('lang', lang); showLogin(); }, text: t('lang') }));
+      h('button', { type: 'button', class: 'link', onclick: () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('lang', lang); showLogin(true); }, text: t('lang') }));
     $('#app').replaceChildren(h('main', { id: 'main', class: 'center' }, form));
     name.focus();
   }
@@ -279,7 +281,15 @@
     } catch (err) { toast(err.error, true); }
   }
 
-  function itemRow(it, review) {
+  async function move(items, i, by) {
+    const ids = items.map((x) => x.id);
+    const j = i + by;
+    if (j < 0 || j >= ids.length) return;
+    [ids[i], ids[j]] = [ids[j], ids[i]];
+    try { await api('POST', '/api/v1/items/reorder', { ids }); route(); } catch (err) { toast(err.error, true); }
+  }
+
+  function itemRow(it, review, items, i) {
     const role = state.me.role;
     const editor = role === 'editor' || role === 'admin';
     const comment = review ? h('input', { placeholder: t('comment'), 'aria-label': t('comment') }) : null;
@@ -295,7 +305,9 @@
         editor && (it.state === 'submitted' || review) && h('button', { type: 'button', class: 'primary', onclick: () => itemAction(it, 'approve', { comment: comment ? comment.value : '' }), text: t('approve') }),
         comment,
         editor && it.state === 'submitted' && h('button', { type: 'button', onclick: () => itemAction(it, 'reject', { comment: comment ? comment.value : prompt(t('comment')) || '' }), text: t('reject') }),
-        editor && it.state === 'approved' && h('button', { type: 'button', onclick: () => itemAction(it, 'archive'), text: t('archive') })));
+        editor && it.state === 'approved' && h('button', { type: 'button', onclick: () => itemAction(it, 'archive'), text: t('archive') }),
+        editor && items && it.state === 'approved' && h('button', { type: 'button', 'aria-label': t('up') + ' ' + itemTitle(it), disabled: i === 0, onclick: () => move(items, i, -1), text: '↑' }),
+        editor && items && it.state === 'approved' && h('button', { type: 'button', 'aria-label': t('down') + ' ' + itemTitle(it), disabled: i === items.length - 1, onclick: () => move(items, i, 1), text: '↓' })));
   }
 
   async function showContent(params, mine) {
@@ -314,7 +326,7 @@
         h('a', { class: 'button', href: '#/edit/new?kind=ticker', text: t('newTicker') })),
       h('nav', { class: 'tabs', 'aria-label': t('state') },
         STATES.map((s) => h('a', { href: '#/content?state=' + s + (group ? '&group=' + group : ''), class: s === st ? 'on' : null, 'aria-current': s === st ? 'page' : null, text: t(s) })), gsel),
-      items.length ? h('ul', { class: 'items' }, items.map((it) => itemRow(it, false))) : h('p', { text: t('none') }));
+      items.length ? h('ul', { class: 'items' }, items.map((it, i) => itemRow(it, false, items, i))) : h('p', { text: t('none') }));
   }
 
   async function showReview(mine) {
@@ -363,6 +375,8 @@
       fit: h('select', {}, ['contain', 'cover'].map((x) => h('option', { value: x, selected: (v.fit || 'contain') === x, text: t(x) }))),
       start: h('input', { type: 'datetime-local', value: fromIso(v.start) }),
       end: h('input', { type: 'datetime-local', value: fromIso(v.end) }),
+      hfrom: h('input', { type: 'time', value: (v.hours && v.hours[0] && v.hours[0].from) || '' }),
+      hto: h('input', { type: 'time', value: (v.hours && v.hours[0] && v.hours[0].to) || '' }),
     };
     inp.body.value = v.body || '';
     const groups = groupChecks(v.groups && v.groups.length ? v.groups : state.groups.filter((g) => g.is_default).map((g) => g.id));
@@ -388,6 +402,7 @@
       o.end = toIso(inp.end.value);
       const days = dayBoxes.map((l) => l.firstChild).filter((c) => c.checked).map((c) => c.value);
       o.days = days.length ? days : null;
+      o.hours = inp.hfrom.value && inp.hto.value ? [{ from: inp.hfrom.value, to: inp.hto.value }] : null;
       o.groups = groups.value();
       return o;
     }
@@ -488,6 +503,9 @@
       h('details', {}, h('summary', { text: t('start') + ' / ' + t('end') + ' / ' + t('days') }),
         field(t('start'), inp.start, 'start'), field(t('end'), inp.end, 'end'),
         h('fieldset', { class: 'field', 'data-field': 'days' }, h('legend', { text: t('days') }), h('div', { class: 'checks' }, dayBoxes), h('p', { class: 'error' })),
+        h('fieldset', { class: 'field', 'data-field': 'hours' }, h('legend', { text: t('hours') }),
+          h('div', { class: 'checks' }, h('label', { class: 'check' }, t('from') + ' ', inp.hfrom), h('label', { class: 'check' }, t('to') + ' ', inp.hto)),
+          h('p', { class: 'error', role: 'alert' })),
         kind !== 'ticker' && field(t('duration'), inp.duration, 'duration'),
         kind !== 'ticker' && field(t('transition'), inp.transition, 'transition')),
       h('p', { class: 'form-error', role: 'alert' }),
@@ -551,13 +569,27 @@
       h('p', { class: 'form-error', role: 'alert' }), h('button', { type: 'submit', class: 'primary', text: t('create') }));
     const rows = d.users.map((u) => h('li', { class: 'item' + (u.disabled ? ' archived' : '') },
       h('div', { class: 'what' }, h('strong', { text: u.name }), h('small', { text: u.role + ' · ' + (u.groups || []).map(groupName).join('、') })),
+      h('select', { 'aria-label': t('role') + ' ' + u.name, onchange: async (e) => { try { await api('PUT', '/api/v1/users/' + u.id, { role: e.target.value }); toast(t('saved')); } catch (err) { toast(err.error, true); route(); } } },
+        ['contributor', 'editor', 'admin'].map((r) => h('option', { value: r, selected: r === u.role, text: r }))),
       h('button', { type: 'button', onclick: async () => { try { await api('PUT', '/api/v1/users/' + u.id, { disabled: !u.disabled }); route(); } catch (err) { toast(err.error, true); } }, text: u.disabled ? t('enable') : t('disabled') })));
-    page(mine, h('h1', { text: t('users') }), form, h('ul', { class: 'items' }, rows));
+    const gname = h('input', {});
+    const gform = h('form', { class: 'card', onsubmit: async (e) => {
+      e.preventDefault();
+      try { await api('POST', '/api/v1/groups', { name: gname.value }); await loadGroups(); route(); } catch (err) { showErrors(gform, err); }
+    } }, h('h2', { text: t('groupsTitle') }), field(t('name'), gname, 'name'), h('p', { class: 'form-error', role: 'alert' }), h('button', { type: 'submit', text: t('create') }));
+    const grows = state.groups.map((g) => {
+      const n = h('input', { value: g.name, 'aria-label': t('name') });
+      return h('li', { class: 'item' }, n,
+        h('button', { type: 'button', onclick: async () => { try { await api('PUT', '/api/v1/groups/' + g.id, { name: n.value }); await loadGroups(); toast(t('saved')); } catch (err) { toast(err.error, true); } }, text: t('rename') }),
+        !g.is_default && h('button', { type: 'button', onclick: async () => { try { await api('DELETE', '/api/v1/groups/' + g.id); await loadGroups(); route(); } catch (err) { toast(err.error, true); } }, text: t('del') }));
+    });
+    page(mine, h('h1', { text: t('users') }), form, h('ul', { class: 'items' }, rows), gform, h('ul', { class: 'items' }, grows));
   }
 
   // ---- routing ---------------------------------------------------------------------
   async function route() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    if (!state.me && location.hash === '#/login') { showLogin(); return; }
     if (!state.me) {
       try {
         const r = await api('GET', '/api/v1/me');
