@@ -245,6 +245,7 @@ static void h_status(void *ap, http_req *r)
         return;
     }
     free(text);
+    log_msg(LOG_DEBUG, "heartbeat from %s (%s)", w->display, http_client_ip(r));
     http_respond_json(r, 200, json_pack("{s:b}", "screenshot", want));
 }
 

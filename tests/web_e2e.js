@@ -330,6 +330,15 @@ async function main() {
     const overflow2 = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow2 <= 0, 'the editor fits a phone too (' + overflow2 + ' px)');
     await pp.screenshot({ path: path.join(SHOTS, 'web-phone-editor.png'), fullPage: true });
+    await api('POST', '/api/v1/items', { kind: 'notice', title: '“青春志愿行”植树活动招募', body: '12月6日上午9:00在校园东区开展义务植树活动。', groups: [def], submit: true });
+    await pp.goto(base + '/#/review');
+    await pp.waitForSelector('li.item');
+    await pp.screenshot({ path: path.join(SHOTS, 'web-phone-review.png') });
+    await pp.goto(base + '/#/alert');
+    await pp.waitForSelector('form.alert-form');
+    const overflow3 = await pp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow3 <= 0, 'the alert page fits a phone (' + overflow3 + ' px)');
+    await pp.screenshot({ path: path.join(SHOTS, 'web-phone-alert.png'), fullPage: true });
     check(errors.length === 0, 'no script errors in the page: ' + errors.slice(0, 3).join(' | '));
   } finally {
     await browser.close();

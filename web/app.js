@@ -199,6 +199,8 @@
       try {
         const r = await api('POST', '/api/v1/login', { name: name.value, password: pw.value });
         state.me = r.user; state.csrf = r.csrf;
+        const box = $('#toast');
+        if (box) box.className = ''; /* "your session ended" is over */
         await loadGroups();
         if (!location.hash || location.hash === '#/login') location.hash = '#/dashboard'; else route();
       } catch (err) { showErrors(form, err); }
@@ -382,7 +384,9 @@
     const groups = groupChecks(v.groups && v.groups.length ? v.groups : state.groups.filter((g) => g.is_default).map((g) => g.id));
     const dayBoxes = DAYS.map((d) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: d, checked: (v.days || []).includes(d) }), ' ' + t(d)));
     let media = v.media || null;
-    const orient = h('select', { 'aria-label': t('preview') }, h('option', { value: '1920x1080', text: t('landscape') }), h('option', { value: '1080x1920', text: t('portrait') }));
+    const orient = h('select', { 'aria-label': t('preview') },
+      h('option', { value: '1920x1080', text: t('landscape') }), h('option', { value: '1080x1920', text: t('portrait') }),
+      ['1280x720', '1366x768', '3840x2160', '768x1366'].map((x) => h('option', { value: x, text: x.replace('x', '×') })));
     const previewImg = h('img', { class: 'preview', alt: t('preview') });
     const previewNote = h('p', { class: 'hint', text: t('noPreview') });
     const previewWarn = h('ul', { class: 'warnings', 'aria-live': 'polite' });
