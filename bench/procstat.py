@@ -40,8 +40,8 @@ def tree(root):
     return out
 
 
-def _field_kib(path, name):
-    """The "Name:  N kB" line of a /proc file, in KiB (0 when gone)."""
+def field_kib(path, name, missing=0):
+    """The "Name:  N kB" line of a /proc file, in KiB (`missing` when gone)."""
     try:
         with open(path) as f:
             for line in f:
@@ -49,16 +49,16 @@ def _field_kib(path, name):
                     return int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return missing
 
 
 def pss_kib(pid):
-    return _field_kib("/proc/%d/smaps_rollup" % pid, "Pss")
+    return field_kib("/proc/%d/smaps_rollup" % pid, "Pss")
 
 
 def hwm_kib(pid):
     """Peak resident set (VmHWM): exact where sampled PSS can miss a brief peak."""
-    return _field_kib("/proc/%d/status" % pid, "VmHWM")
+    return field_kib("/proc/%d/status" % pid, "VmHWM")
 
 
 class TreeSampler:

@@ -44,6 +44,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import procstat  # noqa: E402  (bench/procstat.py)
+
 ADMIN_PW = "bench-admin-pass-2026"
 HOST = "127.0.0.1"
 T_START = time.monotonic()
@@ -78,14 +81,7 @@ def free_port():
 
 
 def kib_field(path, name):
-    try:
-        with open(path) as f:
-            for line in f:
-                if line.startswith(name + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
+    return procstat.field_kib(path, name, missing=None)
 
 
 # ---- processes ------------------------------------------------------------------

@@ -631,6 +631,15 @@ static bool may_edit(api *a, who *w, const json_t *it)
            (strcmp(state_of(it), "draft") == 0 || strcmp(state_of(it), "submitted") == 0);
 }
 
+/* After a change to an item: wake the screens, answer with the item as stored. */
+static void answer_item(api *a, http_req *r, int64_t id, unsigned status)
+{
+    api_changed(a);
+    json_t *it = NULL;
+    store_item_get(a->st, id, &it);
+    http_respond_json(r, status, it ? it : json_object());
+}
+
 static void h_items_list(void *ap, http_req *r)
 {
     api *a = ap;
@@ -691,10 +700,7 @@ static void h_item_create(void *ap, http_req *r)
     char t[32];
     snprintf(t, sizeof t, "item %lld", (long long)id);
     audit(a, r, publish ? "publish" : submit ? "submit" : "create", t, NULL);
-    api_changed(a);
-    json_t *it = NULL;
-    store_item_get(a->st, id, &it);
-    http_respond_json(r, 201, it ? it : json_object());
+    answer_item(a, r, id, 201);
 }
 
 static void h_item_update(void *ap, http_req *r)
@@ -748,10 +754,7 @@ static void h_item_update(void *ap, http_req *r)
     }
     char t[128];
     audit(a, r, "edit", target(r, "item", t), NULL);
-    api_changed(a);
-    json_t *out = NULL;
-    store_item_get(a->st, w->num, &out);
-    http_respond_json(r, 200, out ? out : json_object());
+    answer_item(a, r, w->num, 200);
 }
 
 static void h_item_delete(void *ap, http_req *r)
@@ -831,10 +834,7 @@ static void h_item_action(void *ap, http_req *r)
     audit(a, r, action, target(r, "item", t), "%s", comment ? comment : "");
     json_decref(it);
     json_decref(in);
-    api_changed(a);
-    json_t *out = NULL;
-    store_item_get(a->st, w->num, &out);
-    http_respond_json(r, 200, out ? out : json_object());
+    answer_item(a, r, w->num, 200);
 }
 
 static void h_items_reorder(void *ap, http_req *r)
@@ -924,10 +924,7 @@ static void h_alert_publish(void *ap, http_req *r)
     snprintf(t, sizeof t, "alert %lld", (long long)id);
     audit(a, r, "alert", t, "%s", json_string_value(json_object_get(m, "title")) ?: "");
     json_decref(m);
-    api_changed(a);
-    json_t *out = NULL;
-    store_item_get(a->st, id, &out);
-    http_respond_json(r, 201, out ? out : json_object());
+    answer_item(a, r, id, 201);
 }
 
 static void h_alert_end(void *ap, http_req *r)

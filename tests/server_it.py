@@ -26,6 +26,9 @@ import threading
 import time
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testpng import png  # noqa: E402
+
 SERVER, PLAYER, SRC, WORK = sys.argv[1:5]
 ADMIN_PW = "admin-pass-2026"
 passed = 0
@@ -43,23 +46,6 @@ def check(cond, what):
 
 
 # ---- pictures ------------------------------------------------------------------
-
-def png(w, h, seed=0, declared=None):
-    rnd = random.Random(seed)
-    r, g, b = rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)
-    rows = bytearray()
-    for y in range(h):
-        rows.append(0)
-        for x in range(w):
-            rows += bytes(((r + x) & 255, (g + y) & 255, (b + x * y) & 255))
-
-    def chunk(t, d):
-        c = struct.pack(">I", len(d)) + t + d
-        return c + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
-    dw, dh = declared or (w, h)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", dw, dh, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(bytes(rows), 6)) + chunk(b"IEND", b""))
-
 
 DEMO_JPEG = None
 for fn in sorted(os.listdir(os.path.join(SRC, "content", "demo"))):

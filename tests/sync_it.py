@@ -24,6 +24,9 @@ import time
 import urllib.request
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testpng import png  # noqa: E402
+
 PLAYER, SRC, WORK = sys.argv[1:4]
 IMGDIFF = os.path.join(os.path.dirname(PLAYER), "tests", "imgdiff")
 GROUP = sys.argv[4] if len(sys.argv) > 4 else "all"
@@ -46,22 +49,6 @@ def check(cond, what):
 
 
 # ---- decks -------------------------------------------------------------------
-
-def png(w, h, seed):
-    """A valid RGB PNG whose pixels depend on seed (distinct bytes per seed)."""
-    rnd = random.Random(seed)
-    r, g, b = rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)
-    rows = bytearray()
-    for y in range(h):
-        rows.append(0)
-        for x in range(w):
-            rows += bytes(((r + x) & 255, (g + y) & 255, (b + x * y) & 255))
-    def chunk(t, d):
-        c = struct.pack(">I", len(d)) + t + d
-        return c + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(bytes(rows), 1)) + chunk(b"IEND", b""))
-
 
 def noise_png(w, h, seed):
     """An incompressible PNG (for slow, interruptible downloads)."""

@@ -30,6 +30,7 @@
       noPreview: '填写内容后显示预览', fade: '淡入淡出', cut: '直接切换', push: '推入',
       mon: '一', tue: '二', wed: '三', thu: '四', fri: '五', sat: '六', sun: '日', from: '从', to: '到',
       addHours: '添加时段', state: '状态', kind: '类型', actions: '操作', up: '上移', down: '下移', groupsTitle: '屏幕分组',
+      k_slide: '节目', k_alert: '紧急通知', k_waiting: '等待内容（技术员页面）', k_idle: '当前无节目', k_none: '启动中',
     },
     en: {
       app: 'Campus signage', login: 'Log in', logout: 'Log out', user: 'User name', password: 'Password',
@@ -55,6 +56,7 @@
       noPreview: 'The preview appears as you type', fade: 'Fade', cut: 'Cut', push: 'Push',
       mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', from: 'from', to: 'to',
       addHours: 'Add hours', state: 'State', kind: 'Kind', actions: 'Actions', up: 'Move up', down: 'Move down', groupsTitle: 'Groups of screens',
+      k_slide: 'slide', k_alert: 'alert', k_waiting: 'waiting for content (technician screen)', k_idle: 'nothing on air', k_none: 'starting',
     },
   };
   let lang = localStorage.getItem('lang') || 'zh';
@@ -253,7 +255,7 @@
           h('small', { text: ' ' + x.id + (x.accepted ? '' : ' · ' + t('newDisplay')) })),
         h('p', { class: 'state', text: (x.online ? t('online') : quiet ? t('offline') + ' · ' + t('quiet') : t('offline')) + ' · ' + ago(x.last_seen, d.now) }),
         h('dl', {},
-          h('dt', { text: t('showing') }), h('dd', { text: st.showing ? (st.showing.kind + (st.showing.id ? ' ' + st.showing.id : '')) : '—' }),
+          h('dt', { text: t('showing') }), h('dd', { text: st.showing ? (t('k_' + st.showing.kind) + (st.showing.id ? ' ' + st.showing.id : '')) : '—' }),
           h('dt', { text: t('version') }), h('dd', { text: st.manifest_version || '—' }),
           h('dt', { text: t('lastError') }), h('dd', { class: sync.last_error ? 'bad' : '', text: sync.last_error || '—' })),
         shot,
