@@ -262,6 +262,9 @@ async function main() {
     // 6. an emergency alert, with a confirm step, and its end
     await page.goto(base + '/#/alert');
     await page.getByLabel('内容').fill('消防疏散演练正在进行，请从最近的安全出口有序撤离。');
+    await page.reload();
+    await page.waitForSelector('form.alert-form');
+    check((await page.inputValue('form.alert-form textarea')).startsWith('消防疏散演练'), 'the alert text survives a reload');
     await page.getByLabel('所有屏幕').check();
     await page.screenshot({ path: path.join(SHOTS, 'web-alert.png') });
     await page.getByRole('button', { name: '直接发布' }).click();
@@ -289,10 +292,14 @@ async function main() {
     await page.click('summary');
     await page.getByLabel('从').fill('08:00');
     await page.getByLabel('到').fill('12:00');
+    await page.getByRole('button', { name: '添加时段' }).click();
+    await page.getByLabel('从').nth(1).fill('14:00');
+    await page.getByLabel('到').nth(1).fill('16:30');
     await page.getByRole('button', { name: '直接发布' }).click();
     await page.waitForURL(/state=approved/);
     const tick = (await api('GET', '/api/v1/items?kind=ticker')).json.items[0];
-    check(tick && tick.hours && tick.hours[0].from === '08:00' && tick.hours[0].to === '12:00', 'ticker with its hours: ' + JSON.stringify(tick && tick.hours));
+    check(tick && JSON.stringify(tick.hours) === JSON.stringify([{ from: '08:00', to: '12:00' }, { from: '14:00', to: '16:30' }]),
+      'ticker with two hours ranges: ' + JSON.stringify(tick && tick.hours));
     await page.click('#logout');
     await login(page, base, 'admin', ADMIN_PW);
     await page.goto(base + '/#/users');

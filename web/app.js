@@ -379,9 +379,18 @@
       fit: h('select', {}, ['contain', 'cover'].map((x) => h('option', { value: x, selected: (v.fit || 'contain') === x, text: t(x) }))),
       start: h('input', { type: 'datetime-local', value: fromIso(v.start) }),
       end: h('input', { type: 'datetime-local', value: fromIso(v.end) }),
-      hfrom: h('input', { type: 'time', value: (v.hours && v.hours[0] && v.hours[0].from) || '' }),
-      hto: h('input', { type: 'time', value: (v.hours && v.hours[0] && v.hours[0].to) || '' }),
     };
+    // hours: as many ranges as the organizer adds (the player takes 16)
+    const hourList = h('div', { class: 'hours' });
+    function addHours(r) {
+      const from = h('input', { type: 'time', value: (r && r.from) || '' });
+      const to = h('input', { type: 'time', value: (r && r.to) || '' });
+      const row = h('div', { class: 'checks hour-row' },
+        h('label', { class: 'check' }, t('from') + ' ', from), h('label', { class: 'check' }, t('to') + ' ', to),
+        h('button', { type: 'button', class: 'link', 'aria-label': t('del') + ' ' + t('hours'), onclick: () => { row.remove(); schedulePreview(); }, text: '×' }));
+      hourList.append(row);
+    }
+    (v.hours && v.hours.length ? v.hours : [null]).forEach(addHours);
     inp.body.value = v.body || '';
     const groups = groupChecks(v.groups && v.groups.length ? v.groups : state.groups.filter((g) => g.is_default).map((g) => g.id));
     const dayBoxes = DAYS.map((d) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: d, checked: (v.days || []).includes(d) }), ' ' + t(d)));
@@ -408,7 +417,11 @@
       o.end = toIso(inp.end.value);
       const days = dayBoxes.map((l) => l.firstChild).filter((c) => c.checked).map((c) => c.value);
       o.days = days.length ? days : null;
-      o.hours = inp.hfrom.value && inp.hto.value ? [{ from: inp.hfrom.value, to: inp.hto.value }] : null;
+      const hours = Array.from(hourList.querySelectorAll('.hour-row')).map((row) => {
+        const [f, tt] = row.querySelectorAll('input');
+        return { from: f.value, to: tt.value };
+      }).filter((x) => x.from && x.to);
+      o.hours = hours.length ? hours : null;
       o.groups = groups.value();
       return o;
     }
@@ -510,7 +523,7 @@
         field(t('start'), inp.start, 'start'), field(t('end'), inp.end, 'end'),
         h('fieldset', { class: 'field', 'data-field': 'days' }, h('legend', { text: t('days') }), h('div', { class: 'checks' }, dayBoxes), h('p', { class: 'error' })),
         h('fieldset', { class: 'field', 'data-field': 'hours' }, h('legend', { text: t('hours') }),
-          h('div', { class: 'checks' }, h('label', { class: 'check' }, t('from') + ' ', inp.hfrom), h('label', { class: 'check' }, t('to') + ' ', inp.hto)),
+          hourList, h('button', { type: 'button', onclick: () => addHours(null), text: t('addHours') }),
           h('p', { class: 'error', role: 'alert' })),
         kind !== 'ticker' && field(t('duration'), inp.duration, 'duration'),
         kind !== 'ticker' && field(t('transition'), inp.transition, 'transition')),
@@ -530,9 +543,12 @@
   // ---- the emergency alert ------------------------------------------------------
   async function showAlert(mine) {
     const all = await api('GET', '/api/v1/items?state=approved&kind=alert');
-    const title = h('input', { value: '紧急通知', maxlength: 133 });
+    const kept = JSON.parse(localStorage.getItem('draft:alert') || '{}');
+    const title = h('input', { value: kept.title || '紧急通知', maxlength: 133 });
     const body = h('textarea', { rows: 5 });
-    const end = h('input', { type: 'datetime-local' });
+    body.value = kept.body || '';
+    const end = h('input', { type: 'datetime-local', value: kept.end || '' });
+    const keepAlert = () => localStorage.setItem('draft:alert', JSON.stringify({ title: title.value, body: body.value, end: end.value }));
     const everyone = h('input', { type: 'checkbox', id: nextId('all') });
     const groups = groupChecks([]);
     const confirmBox = h('div', { class: 'confirm', hidden: true },
@@ -540,11 +556,11 @@
       h('button', { type: 'button', class: 'danger', id: 'alert-confirm', onclick: async () => {
         const o = { title: title.value, body: body.value, end: toIso(end.value) };
         if (everyone.checked) o.all = true; else o.groups = groups.value();
-        try { await api('POST', '/api/v1/alerts', o); toast(t('sent')); route(); }
+        try { await api('POST', '/api/v1/alerts', o); localStorage.removeItem('draft:alert'); toast(t('sent')); route(); }
         catch (err) { confirmBox.hidden = true; showErrors(form, err); }
       }, text: t('confirm') }),
       h('button', { type: 'button', onclick: () => { confirmBox.hidden = true; }, text: t('cancel') }));
-    const form = h('form', { class: 'card alert-form', onsubmit: (e) => { e.preventDefault(); showErrors(form, null); confirmBox.hidden = false; $('#alert-confirm').focus(); } },
+    const form = h('form', { class: 'card alert-form', oninput: keepAlert, onsubmit: (e) => { e.preventDefault(); showErrors(form, null); confirmBox.hidden = false; $('#alert-confirm').focus(); } },
       h('p', { class: 'warn', text: t('alertWarn') }),
       field(t('alertTitle'), title, 'title'), field(t('alertBody'), body, 'body'),
       h('fieldset', { class: 'field', 'data-field': 'groups' }, h('legend', { text: t('groups') }),
