@@ -88,6 +88,17 @@ void status_set_version(status_board *b, const char *v)
     pthread_mutex_unlock(&b->mu);
 }
 
+void status_set_screen(status_board *b, int width, int height)
+{
+    pthread_mutex_lock(&b->mu);
+    if (b->s.screen_w != width || b->s.screen_h != height) {
+        b->s.screen_w = width;
+        b->s.screen_h = height;
+        changed(b);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
 void status_set_attempt(status_board *b, int64_t when)
 {
     pthread_mutex_lock(&b->mu);
@@ -262,6 +273,9 @@ char *status_json(const status_snapshot *s)
                              "uptime_s", (json_int_t)s->uptime_s);
     if (!root)
         return NULL;
+    if (s->screen_w > 0 && s->screen_h > 0)
+        json_object_set_new(root, "screen", json_pack("{s:i, s:i}", "width", s->screen_w, "height",
+                                                      s->screen_h));
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     json_decref(root);
     return text;

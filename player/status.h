@@ -36,6 +36,7 @@ typedef struct status_snapshot {
     int64_t cache_bytes, cache_files;
     int progress_done, progress_total; /* assets of the deck being fetched (0/0 = none) */
     double uptime_s;
+    int screen_w, screen_h;    /* the picture's size as laid out (after rotation); 0 = unknown */
     uint64_t changes;          /* bumped on every change */
 } status_snapshot;
 
@@ -49,6 +50,9 @@ void status_board_free(status_board *b);
 /* Render thread: what is on screen.  Cheap when nothing changed. */
 void status_set_showing(status_board *b, const char *kind, const char *id, int active_slides);
 void status_set_version(status_board *b, const char *manifest_version);
+/* The size slides are laid out at (a portrait panel: 1080x1920), so the
+ * server can preview at it. */
+void status_set_screen(status_board *b, int width, int height);
 
 /* Sync thread. */
 void status_set_attempt(status_board *b, int64_t when);

@@ -199,6 +199,7 @@ async function main() {
 
     // 3. a notice whose preview follows the typing
     await page.goto(base + '/#/edit/new?kind=notice');
+    await page.selectOption('select[aria-label="预览（与屏幕上完全一致）"]', '1920x1080');
     await page.getByLabel('标题').fill('关于开展12月主题党日活动的通知');
     await page.getByLabel('正文').fill('时间：12月10日14:30');
     await page.waitForSelector('img.preview[src^="data:image/png"]', { timeout: 15000 });
@@ -208,6 +209,10 @@ async function main() {
     check(true, 'the preview is redrawn as the organizer types');
     const size = await page.$eval('img.preview', (i) => [i.naturalWidth, i.naturalHeight]);
     check(size[0] === 1920 && size[1] === 1080, 'the preview is at the screen size: ' + size);
+    const opts = await page.$$eval('select[aria-label="预览（与屏幕上完全一致）"] option', (o) => o.map((x) => x.textContent));
+    const scr = (readStatus(status) || {}).screen || {};
+    check(scr.width > 0 && opts[0] === 'lobby-1 · ' + scr.width + '×' + scr.height,
+      'the preview offers the screen\'s own size first: ' + opts[0] + ' (the player says ' + JSON.stringify(scr) + ')');
     await page.selectOption('select[aria-label="预览（与屏幕上完全一致）"]', '1080x1920');
     await page.waitForFunction(() => document.querySelector('img.preview').naturalHeight === 1920, null, { timeout: 15000 });
     check(true, 'portrait preview');

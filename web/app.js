@@ -395,7 +395,11 @@
     const groups = groupChecks(v.groups && v.groups.length ? v.groups : state.groups.filter((g) => g.is_default).map((g) => g.id));
     const dayBoxes = DAYS.map((d) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: d, checked: (v.days || []).includes(d) }), ' ' + t(d)));
     let media = v.media || null;
+    // the screens' own sizes first (each player reports what it lays out at)
+    let screens = [];
+    try { screens = (await api('GET', '/api/v1/displays')).displays.filter((d) => d.status && d.status.screen); } catch (e) { screens = []; }
     const orient = h('select', { 'aria-label': t('preview') },
+      screens.map((d) => h('option', { value: d.status.screen.width + 'x' + d.status.screen.height, text: (d.name || d.id) + ' · ' + d.status.screen.width + '×' + d.status.screen.height })),
       h('option', { value: '1920x1080', text: t('landscape') }), h('option', { value: '1080x1920', text: t('portrait') }),
       ['1280x720', '1366x768', '3840x2160', '768x1366'].map((x) => h('option', { value: x, text: x.replace('x', '×') })));
     const previewImg = h('img', { class: 'preview', alt: t('preview') });

@@ -574,6 +574,7 @@ static void post_status(app *a)
     }
     status_set_showing(a->o->board, kind, id, active);
     status_set_version(a->o->board, a->d ? a->d->m->version : NULL);
+    status_set_screen(a->o->board, a->lw, a->lh);
 }
 
 static void take_load(app *a, prep_result *r)
