@@ -1503,7 +1503,7 @@ static void h_preview(void *ap, http_req *r)
     json_decref(files);
     json_decref(m);
     if (rc != 0) {
-        http_respond_error(r, 500, NULL, "%s", err);
+        http_respond_error(r, rc == PREVIEW_BUSY ? 503 : 500, NULL, "%s", err);
         return;
     }
     size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);

@@ -204,7 +204,13 @@ int preview_render(preview *p, const json_t *doc, const json_t *files, const cha
         goto out;
     }
     free(text);
-    sem_wait(&p->slots);
+    /* Never wait for a slot: a waiting request would hold one of the few
+     * HTTP threads that every screen's poll also needs. */
+    if (sem_trywait(&p->slots) != 0) {
+        snprintf(err, errlen, "busy: other previews are being drawn, try again in a moment");
+        r = PREVIEW_BUSY;
+        goto out;
+    }
     r = run_player(p, dir, slide_id, width, height, err, errlen);
     sem_post(&p->slots);
     char *etext = NULL;

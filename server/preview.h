@@ -23,6 +23,8 @@ const char *preview_player(const preview *p);
  * sha256 -> path of the file to offer under that name.  slide_id: the slide
  * to show (NULL: what is on air, e.g. an alert).  On success *png (malloc'ed)
  * and *warnings (an array of strings) are the caller's. */
+#define PREVIEW_BUSY (-2) /* every slot is drawing: try again */
+/* Returns 0, PREVIEW_BUSY, or -1 with err filled. */
 int preview_render(preview *p, const json_t *doc, const json_t *files, const char *slide_id,
                    int width, int height, char **png, size_t *png_len, json_t **warnings, char *err,
                    size_t errlen);

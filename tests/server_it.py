@@ -700,6 +700,25 @@ def test_preview_and_pages(srv, admin, default):
     check(st == 422 and b["field"] == "link", "preview validates like a save: %s" % b)
     check(Session(srv).call("POST", "/api/v1/preview", {"kind": "notice", "title": "x"})[0] == 401,
           "anonymous preview: 401")
+    # a burst of previews: two draw at once, the rest are told to retry (503);
+    # none holds an HTTP thread, so the screens' requests go on being answered
+    codes, lock = [], threading.Lock()
+
+    def one(k):
+        r = admin.call("POST", "/api/v1/preview", {"kind": "notice", "title": "预览%d" % k,
+                                                   "width": 3840, "height": 2160})
+        with lock:
+            codes.append(r[0])
+    ts = [threading.Thread(target=one, args=(k,)) for k in range(8)]
+    for t in ts:
+        t.start()
+    t0 = time.time()
+    health = request(srv.port, "GET", "/api/v1/health")[0]
+    dt = time.time() - t0
+    for t in ts:
+        t.join()
+    check(set(codes) <= {200, 503} and 200 in codes and health == 200 and dt < 1.0,
+          "a burst of previews: %s; health answered in %.3f s" % (sorted(codes), dt))
     check(os.listdir(os.path.join(srv.data, "tmp")) == [], "previews leave nothing in tmp/")
     # the pages
     r = request(srv.port, "GET", "/")

@@ -136,7 +136,7 @@
       showLogin();
       throw { error: t('sessionLost'), session: true };
     }
-    if (!r.ok) throw data || { error: 'HTTP ' + r.status };
+    if (!r.ok) throw Object.assign(data || { error: 'HTTP ' + r.status }, { busy: r.status === 503 });
     return data;
   }
 
@@ -458,6 +458,7 @@
         showErrors(form, null);
       } catch (err) {
         if (mine !== seq) return;
+        if (err.busy) { setTimeout(runPreview, 700); return; } /* the server is drawing others */
         if (!err.session) showErrors(form, err);
       }
     }
