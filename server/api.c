@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,10 @@ typedef struct who {
     role role;
     char name[128];
     char token_hash[65];
-    char display[80]; /* player routes: the display id from the path */
-    int64_t num;      /* the numeric id from the path, if any */
-    char seg[80];     /* the string id from the path, if any */
+    char display[80];        /* player routes: the display id from the path */
+    int64_t num;             /* the numeric id from the path, if any */
+    char seg[80];            /* the string id from the path, if any */
+    struct preview_job *job; /* a preview being drawn (freed by its handler) */
 } who;
 
 static role role_parse(const char *s)
@@ -490,6 +492,25 @@ static void field_of(const char *msg, const char *kind, char *out, size_t n)
     if (strcmp(out, "text") == 0 && kind && strcmp(kind, "ticker") == 0) snprintf(out, n, "body");
 }
 
+/* Every id names a group; answers 400 itself when one does not. */
+static bool groups_valid(api *a, http_req *r, const json_t *gs)
+{
+    size_t i;
+    json_t *g;
+    if (gs && !json_is_array(gs)) {
+        http_respond_error(r, 400, "groups", "groups must be an array of group ids");
+        return false;
+    }
+    json_array_foreach(gs, i, g)
+    {
+        if (!json_is_integer(g) || !store_group_exists(a->st, json_integer_value(g))) {
+            http_respond_error(r, 400, "groups", "no such group");
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Takes the fields a request may set, checks their types and the groups,
  * merges them over `base` (an existing item, or NULL) and checks the whole
  * as the player will read it.  Returns the merged item, or NULL after
@@ -549,15 +570,9 @@ static json_t *item_fields(api *a, http_req *r, const json_t *in, const json_t *
         http_respond_error(r, 400, "groups", "choose at least one group of screens");
         return NULL;
     }
-    size_t gi;
-    json_t *g;
-    json_array_foreach(groups, gi, g)
-    {
-        if (!json_is_integer(g) || !store_group_exists(a->st, json_integer_value(g))) {
-            json_decref(m);
-            http_respond_error(r, 400, "groups", "no such group");
-            return NULL;
-        }
+    if (!groups_valid(a, r, groups)) {
+        json_decref(m);
+        return NULL;
     }
     const char *media = json_string_value(json_object_get(m, "media"));
     if (media && *media) {
@@ -1050,15 +1065,9 @@ static void h_display_update(void *ap, http_req *r)
             return;
         }
     }
-    size_t i;
-    json_t *g;
-    json_array_foreach(json_object_get(in, "groups"), i, g)
-    {
-        if (!json_is_integer(g) || !store_group_exists(a->st, json_integer_value(g))) {
-            json_decref(in);
-            http_respond_error(r, 400, "groups", "no such group");
-            return;
-        }
+    if (!groups_valid(a, r, json_object_get(in, "groups"))) {
+        json_decref(in);
+        return;
     }
     char err[256];
     if (store_display_update(a->st, me(r)->seg, in, err, sizeof err) != 0) {
@@ -1224,24 +1233,6 @@ static bool user_name_ok(const char *n)
     if (l < 1 || l > 64) return false;
     for (size_t i = 0; i < l; i++)
         if ((unsigned char)n[i] < 0x21 || n[i] == 0x7f) return false;
-    return true;
-}
-
-static bool groups_valid(api *a, http_req *r, const json_t *gs)
-{
-    size_t i;
-    json_t *g;
-    if (gs && !json_is_array(gs)) {
-        http_respond_error(r, 400, "groups", "groups must be an array of group ids");
-        return false;
-    }
-    json_array_foreach(gs, i, g)
-    {
-        if (!json_is_integer(g) || !store_group_exists(a->st, json_integer_value(g))) {
-            http_respond_error(r, 400, "groups", "no such group");
-            return false;
-        }
-    }
     return true;
 }
 
@@ -1451,10 +1442,77 @@ static void h_settings_put(void *ap, http_req *r)
     h_settings_get(a, r);
 }
 
+/* A preview drawn on a thread of its own: the request is held meanwhile,
+ * so no HTTP thread waits on the player (screens' polls go on). */
+typedef struct preview_job {
+    api *a;
+    http_req *r;
+    json_t *doc, *files;
+    bool slide;
+    int w, h;
+    int rc;
+    char *png;
+    size_t len;
+    json_t *warnings;
+    char err[512];
+} preview_job;
+
+static void *preview_thread(void *arg)
+{
+    preview_job *j = arg;
+    j->rc = preview_render(j->a->pv, j->doc, j->files, j->slide ? "item-0" : NULL, j->w, j->h,
+                           &j->png, &j->len, &j->warnings, j->err, sizeof j->err);
+    http_release(j->r); /* j is the request's now; the handler answers and frees it */
+    return NULL;
+}
+
+static void preview_answer(http_req *r, preview_job *j)
+{
+    if (j->rc != 0) {
+        http_respond_error(r, j->rc == PREVIEW_BUSY ? 503 : 500, NULL, "%s", j->err);
+        return;
+    }
+    size_t b64len = sodium_base64_encoded_len(j->len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(b64len + 32);
+    if (!b64) {
+        http_respond_error(r, 500, NULL, "out of memory");
+        return;
+    }
+    strcpy(b64, "data:image/png;base64,");
+    sodium_bin2base64(b64 + strlen(b64), b64len, (const unsigned char *)j->png, j->len,
+                      sodium_base64_VARIANT_ORIGINAL);
+    json_t *out = json_pack("{s:s, s:O, s:i, s:i}", "png", b64, "warnings", j->warnings, "width",
+                            j->w, "height", j->h);
+    free(b64);
+    http_respond_json(r, 200, out);
+}
+
+static void preview_job_free(preview_job *j)
+{
+    if (!j) return;
+    json_decref(j->doc);
+    json_decref(j->files);
+    json_decref(j->warnings);
+    free(j->png);
+    free(j);
+}
+
 /* The slide as a screen of that size shows it, drawn by the player itself. */
 static void h_preview(void *ap, http_req *r)
 {
     api *a = ap;
+    who *wh = me(r);
+    if (http_resumed(r) && wh->job) { /* drawn: answer */
+        preview_answer(r, wh->job);
+        preview_job_free(wh->job);
+        wh->job = NULL;
+        return;
+    }
+    if (preview_busy(a->pv)) {
+        http_respond_error(r, 503, NULL,
+                           "busy: other previews are being drawn, try again in a moment");
+        return;
+    }
     json_t *in = body_object(r);
     if (!in) return;
     json_t *wv = json_object_get(in, "width"), *hv = json_object_get(in, "height");
@@ -1494,34 +1552,33 @@ static void h_preview(void *ap, http_req *r)
         if (shas[i] && assets_path(a->as, shas[i], path, sizeof path) == 0)
             json_object_set_new(files, shas[i], json_string(path));
     }
-    char *png = NULL, err[512];
-    size_t len = 0;
-    json_t *warnings = NULL;
-    int rc = preview_render(a->pv, doc, files, strcmp(list, "slides") == 0 ? "item-0" : NULL,
-                            (int)w, (int)h, &png, &len, &warnings, err, sizeof err);
-    json_decref(doc);
-    json_decref(files);
     json_decref(m);
-    if (rc != 0) {
-        http_respond_error(r, rc == PREVIEW_BUSY ? 503 : 500, NULL, "%s", err);
-        return;
-    }
-    size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *b64 = malloc(b64len + 32);
-    if (!b64) {
-        free(png);
-        json_decref(warnings);
+    preview_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        json_decref(doc);
+        json_decref(files);
         http_respond_error(r, 500, NULL, "out of memory");
         return;
     }
-    strcpy(b64, "data:image/png;base64,");
-    sodium_bin2base64(b64 + strlen(b64), b64len, (const unsigned char *)png, len,
-                      sodium_base64_VARIANT_ORIGINAL);
-    free(png);
-    json_t *out = json_pack("{s:s, s:o, s:I, s:I}", "png", b64, "warnings", warnings, "width",
-                            (json_int_t)w, "height", (json_int_t)h);
-    free(b64);
-    http_respond_json(r, 200, out);
+    *j = (preview_job){.a = a,
+                       .r = r,
+                       .doc = doc,
+                       .files = files,
+                       .slide = strcmp(list, "slides") == 0,
+                       .w = (int)w,
+                       .h = (int)h};
+    wh->job = j;
+    http_hold(r);
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &at, preview_thread, j) != 0) {
+        j->rc = -1;
+        snprintf(j->err, sizeof j->err, "cannot start a preview");
+        http_release(r);
+    }
+    pthread_attr_destroy(&at);
 }
 
 /* The organizers' pages: a few fixed files, by a plain name, never a path. */

@@ -30,6 +30,7 @@ struct http_server {
     size_t nw, capw;
     pthread_t timer;
     bool stopping, timer_up;
+    int held; /* requests between http_hold and http_release */
 };
 
 typedef enum { REQ_NEW, REQ_BODY, REQ_DONE } req_state;
@@ -149,6 +150,26 @@ void http_suspend(http_req *r, double seconds)
 bool http_wait_expired(const http_req *r)
 {
     return r->expired;
+}
+
+void http_hold(http_req *r)
+{
+    pthread_mutex_lock(&r->s->wlock);
+    r->answered = true; /* by a later call */
+    r->s->held++;
+    MHD_suspend_connection(r->c);
+    pthread_mutex_unlock(&r->s->wlock);
+}
+
+void http_release(http_req *r)
+{
+    http_server *s = r->s;
+    pthread_mutex_lock(&s->wlock);
+    r->resumed = true;
+    s->held--;
+    MHD_resume_connection(r->c);
+    pthread_cond_broadcast(&s->wcond);
+    pthread_mutex_unlock(&s->wlock);
 }
 bool http_resumed(const http_req *r)
 {
@@ -643,6 +664,16 @@ void http_stop(http_server *s)
     pthread_cond_broadcast(&s->wcond);
     pthread_mutex_unlock(&s->wlock);
     if (s->timer_up) pthread_join(s->timer, NULL);
+    /* held work (a preview) ends within its own time limit */
+    pthread_mutex_lock(&s->wlock);
+    for (int i = 0; s->held > 0 && i < 200; i++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000) ts.tv_sec++, ts.tv_nsec -= 1000000000;
+        pthread_cond_timedwait(&s->wcond, &s->wlock, &ts);
+    }
+    pthread_mutex_unlock(&s->wlock);
     if (s->d) {
         /* let resumed polls be answered before the daemon goes */
         struct timespec ts = {0, 100 * 1000 * 1000};

@@ -79,6 +79,14 @@ bool http_resumed(const http_req *r);
 void http_suspend(http_req *r, double seconds);
 bool http_wait_expired(const http_req *r);
 
+/* For work done on another thread (previews): http_hold suspends the
+ * request with no deadline and no wake-up by changes; that thread calls
+ * http_release exactly once when done, and the route's handler is then
+ * called again (http_resumed true) to answer.  Held requests keep no HTTP
+ * thread busy. */
+void http_hold(http_req *r);
+void http_release(http_req *r);
+
 void http_respond_json(http_req *r, unsigned status, json_t *body); /* steals body */
 void http_respond_error(http_req *r, unsigned status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -61,6 +61,13 @@ void preview_free(preview *p)
     free(p);
 }
 
+bool preview_busy(preview *p)
+{
+    int v = 0;
+    sem_getvalue(&p->slots, &v);
+    return v <= 0;
+}
+
 const char *preview_player(const preview *p)
 {
     return p->player;

@@ -9,6 +9,7 @@
 #define SIGNAGE_SERVER_PREVIEW_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct preview preview;
@@ -23,6 +24,9 @@ const char *preview_player(const preview *p);
  * sha256 -> path of the file to offer under that name.  slide_id: the slide
  * to show (NULL: what is on air, e.g. an alert).  On success *png (malloc'ed)
  * and *warnings (an array of strings) are the caller's. */
+/* Are all render slots drawing right now? (a cheap "try later" hint) */
+bool preview_busy(preview *p);
+
 #define PREVIEW_BUSY (-2) /* every slot is drawing: try again */
 /* Returns 0, PREVIEW_BUSY, or -1 with err filled. */
 int preview_render(preview *p, const json_t *doc, const json_t *files, const char *slide_id,
