@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh          build + run dependencies
 #   scripts/install-deps.sh --test   ... plus what the tests use
 #   scripts/install-deps.sh --bench  ... plus the benchmark suite's (bench/run.sh)
+#   scripts/install-deps.sh --bench-server  ... plus the server benchmark's (bench/run-server.sh)
 # Only missing packages are installed; uses sudo when not root.
 set -eu
 
@@ -13,10 +14,14 @@ PKGS="build-essential cmake pkg-config
   fonts-noto-cjk fonts-dejavu-core tzdata"
 TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace chromium nodejs npm"
 BENCH_PKGS="$TEST_PKGS chromium hyperfine"
+SERVER_BENCH_PKGS="wrk nginx-light"
 
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$want $TEST_PKGS"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"
+[ "${1:-}" = "--bench-server" ] && want="$want $SERVER_BENCH_PKGS"
+# any nginx will do for the comparison
+command -v nginx >/dev/null 2>&1 && want=$(echo "$want" | sed 's/ nginx-light//')
 
 # Node.js may come from elsewhere than Debian (with its own npm); then
 # Debian's npm would conflict with it: the commands are what matters.

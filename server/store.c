@@ -376,6 +376,28 @@ void store_rollback(store *s)
     unlock(s);
 }
 
+/* A transaction of several statements: begin (or say why not), and end
+ * with what the statements returned: committed on 0, rolled back else. */
+static int begin_tx(store *s, char *err, size_t errlen)
+{
+    if (store_begin(s) == 0) return 0;
+    if (err && errlen) snprintf(err, errlen, "database busy");
+    return -1;
+}
+
+static int end_tx(store *s, int r, char *err, size_t errlen)
+{
+    if (r != 0) {
+        store_rollback(s);
+        return -1;
+    }
+    if (store_commit(s) != 0) {
+        if (err && errlen) snprintf(err, errlen, "database: commit failed");
+        return -1;
+    }
+    return 0;
+}
+
 uint64_t store_generation(store *s)
 {
     lock(s);
@@ -467,10 +489,7 @@ static int set_links(store *s, const char *del_sql, const char *ins_sql, const c
 int store_user_update(store *s, int64_t id, const char *role, int disabled, const char *pwhash,
                       const json_t *groups, char *err, size_t errlen)
 {
-    if (store_begin(s) != 0) {
-        snprintf(err, errlen, "database busy");
-        return -1;
-    }
+    if (begin_tx(s, err, errlen) != 0) return -1;
     int r = 0;
     if (role) r = exec(s, err, errlen, "UPDATE users SET role = ? WHERE id = ?", "si", role, id);
     if (r == 0 && disabled >= 0)
@@ -482,11 +501,7 @@ int store_user_update(store *s, int64_t id, const char *role, int disabled, cons
         r = set_links(s, "DELETE FROM user_groups WHERE user_id = ?",
                       "INSERT OR IGNORE INTO user_groups (user_id, group_id) VALUES (?, ?)", "i",
                       &id, groups, err, errlen);
-    if (r != 0) {
-        store_rollback(s);
-        return -1;
-    }
-    return store_commit(s);
+    return end_tx(s, r, err, errlen);
 }
 
 int store_session_add(store *s, const char *token_hash, int64_t user_id, const char *csrf,
@@ -688,10 +703,7 @@ int store_display_name(store *s, const char *id, char **name)
 
 int store_display_update(store *s, const char *id, const json_t *f, char *err, size_t errlen)
 {
-    if (store_begin(s) != 0) {
-        snprintf(err, errlen, "database busy");
-        return -1;
-    }
+    if (begin_tx(s, err, errlen) != 0) return -1;
     int r = 0;
     const json_t *v;
     if ((v = json_object_get(f, "name")))
@@ -707,11 +719,7 @@ int store_display_update(store *s, const char *id, const json_t *f, char *err, s
         r = set_links(s, "DELETE FROM display_groups WHERE display_id = ?",
                       "INSERT OR IGNORE INTO display_groups (display_id, group_id) VALUES (?, ?)",
                       "s", id, v, err, errlen);
-    if (r != 0) {
-        store_rollback(s);
-        return -1;
-    }
-    return store_commit(s);
+    return end_tx(s, r, err, errlen);
 }
 
 int store_display_set_token(store *s, const char *id, const char *token_hash)
@@ -777,10 +785,7 @@ static const char *const TEXT_FIELDS[] = {"title", "body",       "caption", "lin
 int store_item_add(store *s, const json_t *f, const char *state, int64_t by, int64_t *id, char *err,
                    size_t errlen)
 {
-    if (store_begin(s) != 0) {
-        snprintf(err, errlen, "database busy");
-        return -1;
-    }
+    if (begin_tx(s, err, errlen) != 0) return -1;
     int64_t t = now_s();
     int r = exec(s, err, errlen,
                  "INSERT INTO items (kind, state, title, body, caption, link, media, fit,"
@@ -796,14 +801,7 @@ int store_item_add(store *s, const json_t *f, const char *state, int64_t by, int
         r = set_links(s, "DELETE FROM item_groups WHERE item_id = ?",
                       "INSERT OR IGNORE INTO item_groups (item_id, group_id) VALUES (?, ?)", "i",
                       &nid, json_object_get(f, "groups"), err, errlen);
-    if (r != 0) {
-        store_rollback(s);
-        return -1;
-    }
-    if (store_commit(s) != 0) {
-        snprintf(err, errlen, "database: commit failed");
-        return -1;
-    }
+    if (end_tx(s, r, err, errlen) != 0) return -1;
     *id = nid;
     store_bump(s);
     return 0;
@@ -829,10 +827,7 @@ int store_items_list(store *s, const char *state, int64_t group, const char *kin
 
 int store_item_update(store *s, int64_t id, const json_t *f, char *err, size_t errlen)
 {
-    if (store_begin(s) != 0) {
-        snprintf(err, errlen, "database busy");
-        return -1;
-    }
+    if (begin_tx(s, err, errlen) != 0) return -1;
     int r = 0;
     char sql[128];
     for (size_t i = 0; r == 0 && i < sizeof TEXT_FIELDS / sizeof TEXT_FIELDS[0]; i++) {
@@ -857,11 +852,7 @@ int store_item_update(store *s, int64_t id, const json_t *f, char *err, size_t e
                       &id, json_object_get(f, "groups"), err, errlen);
     if (r == 0)
         r = exec(s, err, errlen, "UPDATE items SET updated = ? WHERE id = ?", "ii", now_s(), id);
-    if (r != 0) {
-        store_rollback(s);
-        return -1;
-    }
-    if (store_commit(s) != 0) return -1;
+    if (end_tx(s, r, err, errlen) != 0) return -1;
     store_bump(s);
     return 0;
 }
@@ -887,10 +878,7 @@ int store_item_delete(store *s, int64_t id)
 
 int store_items_reorder(store *s, const json_t *ids, char *err, size_t errlen)
 {
-    if (store_begin(s) != 0) {
-        snprintf(err, errlen, "database busy");
-        return -1;
-    }
+    if (begin_tx(s, err, errlen) != 0) return -1;
     size_t i;
     json_t *v;
     int r = 0;
@@ -912,11 +900,7 @@ int store_items_reorder(store *s, const json_t *ids, char *err, size_t errlen)
                  "UPDATE items SET position = position + ? WHERE id NOT IN"
                  " (SELECT value FROM json_each(?))",
                  "ij", (int64_t)json_array_size(ids) + 1000000, ids);
-    if (r != 0) {
-        store_rollback(s);
-        return -1;
-    }
-    if (store_commit(s) != 0) return -1;
+    if (end_tx(s, r, err, errlen) != 0) return -1;
     store_bump(s);
     return 0;
 }
