@@ -41,8 +41,7 @@ static char *join(const char *a, const char *b)
 static int fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     int r = fsync(fd);
     close(fd);
     return r;
@@ -67,8 +66,7 @@ int cache_open(const char *dir, cache **out, char *err, size_t errlen)
     if (d) {
         struct dirent *e;
         while ((e = readdir(d)))
-            if (e->d_name[0] != '.')
-                unlinkat(dirfd(d), e->d_name, 0);
+            if (e->d_name[0] != '.') unlinkat(dirfd(d), e->d_name, 0);
         closedir(d);
     }
     *out = c;
@@ -77,8 +75,7 @@ int cache_open(const char *dir, cache **out, char *err, size_t errlen)
 
 void cache_close(cache *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     free(c->dir);
     free(c->objects);
     free(c->tmp);
@@ -92,8 +89,7 @@ const char *cache_objects_dir(const cache *c)
 
 bool cache_has(const cache *c, const char *sha256, int64_t size)
 {
-    if (!manifest_sha256_valid(sha256))
-        return false;
+    if (!manifest_sha256_valid(sha256)) return false;
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", c->objects, sha256);
     struct stat st;
@@ -145,10 +141,8 @@ static int write_all(int fd, const void *data, size_t len)
     const char *p = data;
     while (len > 0) {
         ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
         p += n;
         len -= (size_t)n;
     }
@@ -177,10 +171,8 @@ int cache_writer_write(cache_writer *w, const void *data, size_t len, char *err,
 
 void cache_writer_abort(cache_writer *w)
 {
-    if (!w)
-        return;
-    if (w->fd >= 0)
-        close(w->fd);
+    if (!w) return;
+    if (w->fd >= 0) close(w->fd);
     unlink(w->tmp_path);
     sha256_abort(w->hash);
     free(w);
@@ -215,8 +207,7 @@ int cache_writer_commit(cache_writer *w, char *err, size_t errlen)
     }
     close(w->fd);
     w->fd = -1;
-    if (rc != 0)
-        unlink(w->tmp_path);
+    if (rc != 0) unlink(w->tmp_path);
     free(w);
     return rc;
 }
@@ -227,8 +218,7 @@ static int put_file(cache *c, const char *name, const char *text, size_t len, ch
 int cache_put_manifest(cache *c, const char *text, size_t len, const char *etag, char *err,
                        size_t errlen)
 {
-    if (put_file(c, "manifest.json", text, len, err, errlen) != 0)
-        return -1;
+    if (put_file(c, "manifest.json", text, len, err, errlen) != 0) return -1;
     char path[4200];
     snprintf(path, sizeof path, "%s/manifest.etag", c->dir);
     if (!etag || !*etag) {
@@ -237,8 +227,7 @@ int cache_put_manifest(cache *c, const char *text, size_t len, const char *etag,
     }
     /* Failing here only costs one full fetch later. */
     char why[256];
-    if (put_file(c, "manifest.etag", etag, strlen(etag), why, sizeof why) != 0)
-        unlink(path);
+    if (put_file(c, "manifest.etag", etag, strlen(etag), why, sizeof why) != 0) unlink(path);
     return 0;
 }
 
@@ -248,25 +237,21 @@ void cache_get_etag(cache *c, char *out, size_t outlen)
     size_t len = 0;
     out[0] = '\0';
     snprintf(path, sizeof path, "%s/manifest.etag", c->dir);
-    if (fileio_read(path, 255, FILEIO_REGULAR, &text, &len, why, sizeof why) != 0)
-        return;
+    if (fileio_read(path, 255, FILEIO_REGULAR, &text, &len, why, sizeof why) != 0) return;
     bool ok = len > 0 && len < outlen;
     for (size_t i = 0; ok && i < len; i++)
         ok = (unsigned char)text[i] > 0x20 && (unsigned char)text[i] < 0x7f;
-    if (ok)
-        memcpy(out, text, len + 1);
+    if (ok) memcpy(out, text, len + 1);
     free(text);
 }
 
 int cache_verify(cache *c, const char *sha256, int64_t size)
 {
-    if (!manifest_sha256_valid(sha256))
-        return 0;
+    if (!manifest_sha256_valid(sha256)) return 0;
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", c->objects, sha256);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return 0;
+    if (fd < 0) return 0;
     struct stat st;
     bool good = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
     sha256_ctx *h = good ? sha256_begin() : NULL;
@@ -275,14 +260,10 @@ int cache_verify(cache *c, const char *sha256, int64_t size)
     int64_t total = 0;
     while (good) {
         ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            good = false;
-        if (n <= 0)
-            break;
-        if (sha256_update(h, buf, (size_t)n) != 0)
-            good = false;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) good = false;
+        if (n <= 0) break;
+        if (sha256_update(h, buf, (size_t)n) != 0) good = false;
         total += n;
     }
     close(fd);
@@ -292,20 +273,17 @@ int cache_verify(cache *c, const char *sha256, int64_t size)
     } else {
         sha256_abort(h);
     }
-    if (good)
-        return 1;
+    if (good) return 1;
     cache_drop(c, sha256);
     return -1;
 }
 
 void cache_drop(cache *c, const char *sha256)
 {
-    if (!manifest_sha256_valid(sha256))
-        return;
+    if (!manifest_sha256_valid(sha256)) return;
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", c->objects, sha256);
-    if (unlink(path) == 0)
-        fsync_dir(c->objects);
+    if (unlink(path) == 0) fsync_dir(c->objects);
 }
 
 static int put_file(cache *c, const char *name, const char *text, size_t len, char *err,
@@ -334,19 +312,23 @@ static int put_file(cache *c, const char *name, const char *text, size_t len, ch
     return 0;
 }
 
-int cache_get_manifest(cache *c, char **text, size_t *len, char *err, size_t errlen)
+int cache_peek_manifest(const char *dir, char **text, size_t *len, char *err, size_t errlen)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/manifest.json", c->dir);
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
     return fileio_read(path, CACHE_MANIFEST_MAX, FILEIO_REGULAR, text, len, err, errlen);
+}
+
+int cache_get_manifest(cache *c, char **text, size_t *len, char *err, size_t errlen)
+{
+    return cache_peek_manifest(c->dir, text, len, err, errlen);
 }
 
 void cache_stats(const cache *c, int64_t *bytes, int64_t *files)
 {
     *bytes = *files = 0;
     DIR *d = opendir(c->objects);
-    if (!d)
-        return;
+    if (!d) return;
     struct dirent *e;
     struct stat st;
     while ((e = readdir(d)))
@@ -368,19 +350,16 @@ int64_t cache_used(const cache *c)
 static bool kept(const char *name, const char *const *keep, size_t n_keep)
 {
     for (size_t i = 0; i < n_keep; i++)
-        if (keep[i] && strcmp(keep[i], name) == 0)
-            return true;
+        if (keep[i] && strcmp(keep[i], name) == 0) return true;
     return false;
 }
 
 int64_t cache_evict(cache *c, const char *const *keep, size_t n_keep, int64_t cap)
 {
     int64_t used = cache_used(c), freed = 0;
-    if (used <= cap)
-        return 0;
+    if (used <= cap) return 0;
     DIR *d = opendir(c->objects);
-    if (!d)
-        return 0;
+    if (!d) return 0;
     struct dirent *e;
     struct stat st;
     while (used > cap && (e = readdir(d))) {

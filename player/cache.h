@@ -55,6 +55,9 @@ int cache_put_manifest(cache *c, const char *text, size_t len, const char *etag,
                        size_t errlen);
 /* Reads manifest.json (malloc'ed, NUL-terminated).  -1 when absent. */
 int cache_get_manifest(cache *c, char **text, size_t *len, char *err, size_t errlen);
+/* The same, from a cache directory that is not opened: for --check and
+ * --info beside a running player (cache_open would empty its tmp/). */
+int cache_peek_manifest(const char *dir, char **text, size_t *len, char *err, size_t errlen);
 /* The stored ETag into out[outlen]; "" when there is none. */
 void cache_get_etag(cache *c, char *out, size_t outlen);
 

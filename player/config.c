@@ -52,6 +52,9 @@ typedef enum {
     KEY_STALL_TIMEOUT,
     KEY_HEARTBEAT_INTERVAL,
     KEY_CACHE_MAX_MB,
+    KEY_SCREEN_OFF,
+    KEY_SCREEN_OFF_COMMAND,
+    KEY_SCREEN_ON_COMMAND,
     KEY_COUNT
 } config_key;
 
@@ -82,6 +85,9 @@ static const char *const config_key_names[KEY_COUNT] = {
     [KEY_STALL_TIMEOUT] = "stall_timeout",
     [KEY_HEARTBEAT_INTERVAL] = "heartbeat_interval",
     [KEY_CACHE_MAX_MB] = "cache_max_mb",
+    [KEY_SCREEN_OFF] = "screen_off",
+    [KEY_SCREEN_OFF_COMMAND] = "screen_off_command",
+    [KEY_SCREEN_ON_COMMAND] = "screen_on_command",
 };
 
 /* Ranges of the numeric keys, and how a technician should read them. */
@@ -148,6 +154,9 @@ void config_free(player_config *c)
     free(c->ca_file);
     free(c->cache_dir);
     free(c->status_file);
+    power_free(c->screen_off);
+    free(c->screen_off_command);
+    free(c->screen_on_command);
     memset(c, 0, sizeof *c);
 }
 
@@ -520,6 +529,28 @@ int config_set(player_config *c, const char *key, const char *value, const char 
         rc = set_string(k == KEY_CA_FILE ? &c->ca_file
                         : k == KEY_CACHE ? &c->cache_dir
                                          : &c->status_file,
+                        *value ? value : NULL);
+        break;
+    case KEY_SCREEN_OFF: {
+        /* Parsed now so a typo is reported with its line, not at night. */
+        power_schedule *p = NULL;
+        char err[512];
+        if (power_parse(value, &p, err, sizeof err) != 0) {
+            value_error(diags, where, name, value, err);
+            return -1;
+        }
+        if (power_empty(p)) {
+            power_free(p);
+            p = NULL;
+        }
+        power_free(c->screen_off);
+        c->screen_off = p;
+        break;
+    }
+    case KEY_SCREEN_OFF_COMMAND:
+    case KEY_SCREEN_ON_COMMAND:
+        rc = set_string(k == KEY_SCREEN_OFF_COMMAND ? &c->screen_off_command
+                                                    : &c->screen_on_command,
                         *value ? value : NULL);
         break;
     case KEY_SLIDE_DURATION:

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "power.h"
 
 typedef struct player_config {
     /* content source */
@@ -53,6 +54,10 @@ typedef struct player_config {
     double ticker_speed;     /* "ticker_speed": px/s at 1080 lines (10..1000), default 120 */
     double alert_duration;   /* "alert_duration": seconds each alert shows when several take turns (2..600), default 10 */
     int64_t max_image_pixels;/* "max_image_megapixels" (1..500), default 50 -> 50e6 */
+    /* screen power (power.h, panel.h); from the local file or command line only */
+    power_schedule *screen_off; /* "screen_off": when the screen is dark; NULL = never */
+    char *screen_off_command;   /* "screen_off_command": run as it goes dark; NULL = none */
+    char *screen_on_command;    /* "screen_on_command": run as it lights up; NULL = none */
 } player_config;
 
 void config_init(player_config *c);

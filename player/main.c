@@ -20,7 +20,9 @@
 #include "diag.h"
 #include "fileio.h"
 #include "image.h"
+#include "info.h"
 #include "log.h"
+#include "power.h"
 #include "render/fonts.h"
 #include "render/screen.h"
 #include "report.h"
@@ -32,34 +34,36 @@
 
 static void usage(FILE *f)
 {
-    fputs(
-        "Usage: signage-player [OPTIONS]\n"
-        "Plays a campus-signage deck full screen.\n"
-        "\n"
-        "  --config FILE       read this config file (default " DEFAULT_CONFIG " if present)\n"
-        "  --content DIR       play the local deck DIR/manifest.json (default: the demo deck)\n"
-        "  --server URL        fetch content from this server, e.g. https://signage.example.edu.cn\n"
-        "  --display ID        this screen's id on the server (default: the host name)\n"
-        "  --manifest-url URL  fetch this manifest instead (any static web host)\n"
-        "  --cache DIR         keep synced content here (default /var/cache/campus-signage as\n"
-        "                      root, else ~/.cache/campus-signage)\n"
-        "  --status FILE       write status JSON here (default: status.json in the runtime dir)\n"
-        "  --windowed          run in a window instead of full screen\n"
-        "  --size WxH          screen or window size, e.g. 1920x1080 (default: native)\n"
-        "  --rotate DEG        0, 90, 180 or 270 for panels mounted on their side\n"
-        "  --screenshot OUT.png  render one frame headless to OUT.png and exit\n"
-        "      --at ISO-8601   the clock for that frame, e.g. 2026-11-24T10:30:00+08:00\n"
-        "      --slide ID      show this slide fully (default: the first on air)\n"
-        "  --run-for SECONDS   exit after this many seconds\n"
-        "  --frame-log FILE    benchmarks: record every frame's timing and a coarse picture\n"
-        "                      of it, written to FILE at exit (bench/README.md)\n"
-        "  --check             validate config and content, print every problem, exit\n"
-        "  --version           print the version\n"
-        "  --help              this help\n"
-        "\n"
-        "Config keys are documented in config/signage-player.conf.  Keys: Esc or q quits.\n"
-        "Headless screenshot: signage-player --screenshot out.png [--size 1920x1080]\n",
-        f);
+    fputs("Usage: signage-player [OPTIONS]\n"
+          "Plays a campus-signage deck full screen.\n"
+          "\n"
+          "  --config FILE       read this config file (default " DEFAULT_CONFIG " if present)\n"
+          "  --content DIR       play the local deck DIR/manifest.json (default: the demo deck)\n"
+          "  --server URL        fetch content from this server, e.g. "
+          "https://signage.example.edu.cn\n"
+          "  --display ID        this screen's id on the server (default: the host name)\n"
+          "  --manifest-url URL  fetch this manifest instead (any static web host)\n"
+          "  --cache DIR         keep synced content here (default /var/cache/campus-signage as\n"
+          "                      root, else ~/.cache/campus-signage)\n"
+          "  --status FILE       write status JSON here (default: status.json in the runtime dir)\n"
+          "  --windowed          run in a window instead of full screen\n"
+          "  --size WxH          screen or window size, e.g. 1920x1080 (default: native)\n"
+          "  --rotate DEG        0, 90, 180 or 270 for panels mounted on their side\n"
+          "  --screenshot OUT.png  render one frame headless to OUT.png and exit\n"
+          "      --at ISO-8601   the clock for that frame, e.g. 2026-11-24T10:30:00+08:00\n"
+          "      --slide ID      show this slide fully (default: the first on air)\n"
+          "  --run-for SECONDS   exit after this many seconds\n"
+          "  --frame-log FILE    benchmarks: record every frame's timing and a coarse picture\n"
+          "                      of it, written to FILE at exit (bench/README.md)\n"
+          "  --check             validate config and content, print every problem, exit\n"
+          "  --info              print this display's id, addresses, server, cache and last\n"
+          "                      sync (read-only: safe while the service runs), exit\n"
+          "  --version           print the version\n"
+          "  --help              this help\n"
+          "\n"
+          "Config keys are documented in config/signage-player.conf.  Keys: Esc or q quits.\n"
+          "Headless screenshot: signage-player --screenshot out.png [--size 1920x1080]\n",
+          f);
 }
 
 static bool is_dir(const char *p)
@@ -80,12 +84,10 @@ static char *find_demo_dir(void)
         if (slash) {
             *slash = '\0';
             snprintf(cand, sizeof cand, "%s/../share/campus-signage/demo", exe);
-            if (is_dir(cand))
-                return realpath(cand, NULL);
+            if (is_dir(cand)) return realpath(cand, NULL);
         }
     }
-    if (is_dir(SIGNAGE_DATADIR "/demo"))
-        return strdup(SIGNAGE_DATADIR "/demo");
+    if (is_dir(SIGNAGE_DATADIR "/demo")) return strdup(SIGNAGE_DATADIR "/demo");
     if (is_dir(SIGNAGE_SOURCE_DIR "/content/demo"))
         return strdup(SIGNAGE_SOURCE_DIR "/content/demo");
     return NULL;
@@ -108,6 +110,7 @@ enum {
     OPT_RUN_FOR,
     OPT_FRAME_LOG,
     OPT_CHECK,
+    OPT_INFO,
     OPT_VERSION,
     OPT_HELP,
 };
@@ -120,6 +123,7 @@ typedef struct cli {
     double run_for;
     const char *frame_log;
     bool check;
+    bool info;
     /* flag values applied after the config file (flags win) */
     const char *keys[16];
     const char *values[16];
@@ -146,6 +150,7 @@ static int parse_cli(int argc, char **argv, cli *c)
         {"run-for", required_argument, NULL, OPT_RUN_FOR},
         {"frame-log", required_argument, NULL, OPT_FRAME_LOG},
         {"check", no_argument, NULL, OPT_CHECK},
+        {"info", no_argument, NULL, OPT_INFO},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -154,19 +159,55 @@ static int parse_cli(int argc, char **argv, cli *c)
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         const char *key = NULL, *where = NULL;
         switch (o) {
-        case OPT_CONFIG: c->config = optarg; break;
-        case OPT_CONTENT: key = "content"; where = "--content"; break;
-        case OPT_SERVER: key = "server"; where = "--server"; break;
-        case OPT_DISPLAY: key = "display"; where = "--display"; break;
-        case OPT_MANIFEST_URL: key = "manifest_url"; where = "--manifest-url"; break;
-        case OPT_CACHE: key = "cache"; where = "--cache"; break;
-        case OPT_STATUS: key = "status"; where = "--status"; break;
-        case OPT_WINDOWED: key = "windowed"; where = "--windowed"; optarg = "yes"; break;
-        case OPT_SIZE: key = "size"; where = "--size"; break;
-        case OPT_ROTATE: key = "rotate"; where = "--rotate"; break;
-        case OPT_SCREENSHOT: c->screenshot = optarg; break;
-        case OPT_AT: c->at = optarg; break;
-        case OPT_SLIDE: c->slide = optarg; break;
+        case OPT_CONFIG:
+            c->config = optarg;
+            break;
+        case OPT_CONTENT:
+            key = "content";
+            where = "--content";
+            break;
+        case OPT_SERVER:
+            key = "server";
+            where = "--server";
+            break;
+        case OPT_DISPLAY:
+            key = "display";
+            where = "--display";
+            break;
+        case OPT_MANIFEST_URL:
+            key = "manifest_url";
+            where = "--manifest-url";
+            break;
+        case OPT_CACHE:
+            key = "cache";
+            where = "--cache";
+            break;
+        case OPT_STATUS:
+            key = "status";
+            where = "--status";
+            break;
+        case OPT_WINDOWED:
+            key = "windowed";
+            where = "--windowed";
+            optarg = "yes";
+            break;
+        case OPT_SIZE:
+            key = "size";
+            where = "--size";
+            break;
+        case OPT_ROTATE:
+            key = "rotate";
+            where = "--rotate";
+            break;
+        case OPT_SCREENSHOT:
+            c->screenshot = optarg;
+            break;
+        case OPT_AT:
+            c->at = optarg;
+            break;
+        case OPT_SLIDE:
+            c->slide = optarg;
+            break;
         case OPT_RUN_FOR: {
             char *end;
             errno = 0;
@@ -178,11 +219,24 @@ static int parse_cli(int argc, char **argv, cli *c)
             }
             break;
         }
-        case OPT_FRAME_LOG: c->frame_log = optarg; break;
-        case OPT_CHECK: c->check = true; break;
-        case OPT_VERSION: printf("signage-player %s\n", SIGNAGE_VERSION); return 0;
-        case OPT_HELP: usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case OPT_FRAME_LOG:
+            c->frame_log = optarg;
+            break;
+        case OPT_CHECK:
+            c->check = true;
+            break;
+        case OPT_INFO:
+            c->info = true;
+            break;
+        case OPT_VERSION:
+            printf("signage-player %s\n", SIGNAGE_VERSION);
+            return 0;
+        case OPT_HELP:
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
         if (key && c->n < 16) {
             c->keys[c->n] = key;
@@ -206,13 +260,28 @@ static int parse_cli(int argc, char **argv, cli *c)
     return -1; /* continue */
 }
 
+/* SIGNAGE_FAULT: faults the tests inject into a real player, e.g.
+ * "render-hang:3" (the render loop hangs 3 s after start: the systemd
+ * watchdog test).  Read once, here, and passed down. */
+static double fault_hang_after(void)
+{
+    const char *f = getenv("SIGNAGE_FAULT");
+    if (!f || !*f) return 0;
+    char *end;
+    if (strncmp(f, "render-hang:", 12) == 0) {
+        double t = strtod(f + 12, &end);
+        if (!*end && t > 0) return t;
+    }
+    log_msg(LOG_WARN, "SIGNAGE_FAULT=\"%s\" is not a known fault (render-hang:SECONDS)", f);
+    return 0;
+}
+
 static void print_diags(const diag_list *d)
 {
     for (size_t i = 0; i < d->n; i++)
         fprintf(stderr, "%s: %s\n", d->items[i].level == DIAG_ERROR ? "error" : "warning",
                 d->items[i].msg);
-    if (d->dropped)
-        fprintf(stderr, "(%zu more problems not shown)\n", d->dropped);
+    if (d->dropped) fprintf(stderr, "(%zu more problems not shown)\n", d->dropped);
 }
 
 /* --check: everything a technician should know before walking away. */
@@ -223,14 +292,12 @@ static int run_check(const player_config *cfg, deck *d, diag_list *diags)
     const char *needed[] = {cfg->font_regular, cfg->font_bold};
     for (size_t i = 0; i < 2; i++) {
         fonts_face face;
-        if (fonts_resolve(needed[i], &face, diags) == 0)
-            fonts_face_clear(&face);
+        if (fonts_resolve(needed[i], &face, diags) == 0) fonts_face_clear(&face);
     }
     fonts_chain chain;
     if (fonts_chain_load(cfg->font_regular, cfg->font_fallback, &chain, diags) == 0)
         fonts_chain_free(&chain);
-    if (d)
-        deck_check_media(d, cfg->max_image_pixels, diags);
+    if (d) deck_check_media(d, cfg->max_image_pixels, diags);
     print_diags(diags);
     size_t errors = diag_count(diags, DIAG_ERROR), warnings = diag_count(diags, DIAG_WARNING);
     if (d)
@@ -248,11 +315,9 @@ static char *xdg_dir(const char *var, const char *fallback, const char *leaf)
     char *out = NULL;
     if (base && base[0] == '/') {
         size_t n = strcspn(base, ":");
-        if (asprintf(&out, "%.*s/%s", (int)n, base, leaf) < 0)
-            out = NULL;
+        if (asprintf(&out, "%.*s/%s", (int)n, base, leaf) < 0) out = NULL;
     } else if (fallback && getenv("HOME") && getenv("HOME")[0] == '/') {
-        if (asprintf(&out, "%s/%s/%s", getenv("HOME"), fallback, leaf) < 0)
-            out = NULL;
+        if (asprintf(&out, "%s/%s/%s", getenv("HOME"), fallback, leaf) < 0) out = NULL;
     }
     return out;
 }
@@ -267,8 +332,7 @@ static char *default_cache_dir(void)
         size_t n = strcspn(sd, ":");
         return asprintf(&out, "%.*s", (int)n, sd) < 0 ? NULL : out;
     }
-    if (geteuid() == 0)
-        return strdup("/var/cache/campus-signage");
+    if (geteuid() == 0) return strdup("/var/cache/campus-signage");
     char *x = xdg_dir("XDG_CACHE_HOME", ".cache", "campus-signage");
     return x ? x : strdup("/tmp/campus-signage-cache");
 }
@@ -286,28 +350,27 @@ static char *default_status_file(void)
             return asprintf(&out, "%.*s/status.json", (int)n, v) < 0 ? NULL : out;
         }
     }
-    if (geteuid() == 0)
-        return strdup("/run/campus-signage/status.json");
+    if (geteuid() == 0) return strdup("/run/campus-signage/status.json");
     char *x = xdg_dir("XDG_RUNTIME_DIR", NULL, "campus-signage/status.json");
     return x ? x : xdg_dir("XDG_STATE_HOME", ".local/state", "campus-signage/status.json");
 }
 
 /* The deck the cache holds from the last sync: on screen at once at boot,
  * before any network attempt.  A cache that cannot be read is not fatal. */
-static deck *load_cached_deck(cache *c, const char *source, const char *tz, char *err,
+static deck *load_cached_deck(const char *dir, const char *source, const char *tz, char *err,
                               size_t errlen)
 {
-    char *text = NULL, why[512];
+    char *text = NULL, why[512], objects[4200];
     size_t len = 0;
     err[0] = '\0';
-    if (cache_get_manifest(c, &text, &len, why, sizeof why) != 0)
-        return NULL; /* a cold cache */
+    if (cache_peek_manifest(dir, &text, &len, why, sizeof why) != 0) return NULL; /* a cold cache */
+    snprintf(objects, sizeof objects, "%s/objects", dir);
     diag_list diags;
     diag_init(&diags);
     manifest *m = NULL;
     deck *d = NULL;
     if (manifest_parse(text, len, source, &m, &diags) != 0 ||
-        deck_from_manifest(m, NULL, cache_objects_dir(c), source, tz, &d, &diags) != 0) {
+        deck_from_manifest(m, NULL, objects, source, tz, &d, &diags) != 0) {
         snprintf(err, errlen, "cached manifest unusable: %s",
                  diags.n ? diags.items[0].msg : "unknown error");
         d = NULL;
@@ -365,8 +428,7 @@ int main(int argc, char **argv)
     cli c;
     memset(&c, 0, sizeof c);
     int r = parse_cli(argc, argv, &c);
-    if (r >= 0)
-        return r;
+    if (r >= 0) return r;
 
     player_config cfg;
     config_init(&cfg);
@@ -379,15 +441,18 @@ int main(int argc, char **argv)
     memset(&net, 0, sizeof net);
     bool curl_up = false;
 
-    bool config_ok = true;
+    bool config_ok = true, file_ok = true;
     const char *config_path = c.config;
-    if (!config_path && access(DEFAULT_CONFIG, F_OK) == 0)
-        config_path = DEFAULT_CONFIG;
+    if (!config_path && access(DEFAULT_CONFIG, F_OK) == 0) config_path = DEFAULT_CONFIG;
     if (config_path && config_load_file(&cfg, config_path, &diags) != 0)
-        config_ok = false;
+        config_ok = file_ok = false;
+    char config_error[1024] = "";
+    if (!file_ok)
+        for (size_t i = 0; i < diags.n && !config_error[0]; i++)
+            if (diags.items[i].level == DIAG_ERROR)
+                snprintf(config_error, sizeof config_error, "%s", diags.items[i].msg);
     for (size_t i = 0; i < c.n; i++)
-        if (config_set(&cfg, c.keys[i], c.values[i], c.where[i], &diags) != 0)
-            config_ok = false;
+        if (config_set(&cfg, c.keys[i], c.values[i], c.where[i], &diags) != 0) config_ok = false;
     int64_t at = 0;
     if (c.at && schedule_parse_instant(c.at, &at) != 0) {
         diag_add(&diags, DIAG_ERROR,
@@ -397,8 +462,8 @@ int main(int argc, char **argv)
         config_ok = false;
     }
     bool syncing = config_syncs(&cfg);
-    if (syncing && sync_manifest_url(cfg.server, cfg.display_id, cfg.manifest_url,
-                                     net.manifest_url, sizeof net.manifest_url) != 0) {
+    if (syncing && sync_manifest_url(cfg.server, cfg.display_id, cfg.manifest_url, net.manifest_url,
+                                     sizeof net.manifest_url) != 0) {
         diag_add(&diags, DIAG_ERROR, "server/display/manifest_url: the manifest URL is too long");
         config_ok = false;
     }
@@ -407,9 +472,53 @@ int main(int argc, char **argv)
                  "both a server and a content folder are configured: playing from the server, "
                  "ignoring content = %s",
                  cfg.content_dir);
-    if (!config_ok && !c.check) {
+    if (c.info) {
+        /* Before anything that writes: --info runs beside the service. */
+        print_diags(&diags);
+        char *cache_dir =
+            syncing ? (cfg.cache_dir ? strdup(cfg.cache_dir) : default_cache_dir()) : NULL;
+        char *status_file = cfg.status_file ? strdup(cfg.status_file) : default_status_file();
+        if (!syncing && !cfg.content_dir) demo = find_demo_dir();
+        char off[256] = "";
+        if (cfg.screen_off && power_describe(cfg.screen_off, off, sizeof off) != 0)
+            snprintf(off, sizeof off, "(a long schedule)");
+        info_request ir = {.cfg = &cfg,
+                           .config_path = config_path,
+                           .manifest_url = syncing ? net.manifest_url : NULL,
+                           .content = cfg.content_dir ? cfg.content_dir : demo,
+                           .cache_dir = cache_dir,
+                           .status_file = status_file,
+                           .screen_off = off,
+                           .now = (int64_t)time(NULL)};
+        info_print(stdout, &ir);
+        free(cache_dir);
+        free(status_file);
+        rc = config_ok ? 0 : 2;
+        goto out;
+    }
+    /* A mistake in the config file of a screen playing live: the screen
+     * says so (display id, address, the file, line and key) instead of a
+     * service restarting in a loop behind a black screen.  Nothing is
+     * played or synced until the file is fixed and the player restarted.
+     * Mistakes in flags, typed at a shell, stop it at once. */
+    bool config_screen =
+        !config_ok && !c.check && !c.screenshot && config_ok == file_ok && !file_ok;
+    if (!config_ok && !c.check && !config_screen) {
         print_diags(&diags);
         rc = 2;
+        goto out;
+    }
+    if (config_screen) {
+        log_diags(&diags);
+        log_msg(LOG_ERR, "not playing until the config is fixed: %s", config_error);
+        char last_error[1100];
+        snprintf(last_error, sizeof last_error, "config: %s", config_error);
+        screen_opts so = {.cfg = &cfg,
+                          .run_for = c.run_for,
+                          .last_error = last_error,
+                          .content_label = config_path,
+                          .fault_hang_after = fault_hang_after()};
+        rc = screen_run(&so, NULL) == 0 ? 2 : 1;
         goto out;
     }
 
@@ -419,12 +528,15 @@ int main(int argc, char **argv)
         /* Synced content: the last verified deck in the cache plays at once. */
         net.cache_dir = cfg.cache_dir ? strdup(cfg.cache_dir) : default_cache_dir();
         char err[512] = "";
-        if (!net.cache_dir || cache_open(net.cache_dir, &net.cache, err, sizeof err) != 0) {
+        /* --check only reads: opening the cache would empty the tmp/ of a
+         * player running beside it (and create it as whoever runs --check). */
+        if (!net.cache_dir ||
+            (!c.check && cache_open(net.cache_dir, &net.cache, err, sizeof err) != 0)) {
             snprintf(last_error, sizeof last_error, "%s",
                      net.cache_dir ? err : "no cache directory");
             diag_add(&diags, DIAG_ERROR, "%s", last_error);
         } else {
-            d = load_cached_deck(net.cache, net.manifest_url, cfg.timezone, err, sizeof err);
+            d = load_cached_deck(net.cache_dir, net.manifest_url, cfg.timezone, err, sizeof err);
             if (!d && err[0]) {
                 snprintf(last_error, sizeof last_error, "%s", err);
                 diag_add(&diags, DIAG_WARNING, "%s", err);
@@ -455,8 +567,7 @@ int main(int argc, char **argv)
     log_diags(&diags);
     if (d)
         log_msg(LOG_INFO, "playing %s: %zu slides, %zu ticker items, %zu alerts%s", d->source,
-                d->m->n_slides, d->m->n_ticker, d->m->n_alerts,
-                syncing ? " (from the cache)" : "");
+                d->m->n_slides, d->m->n_ticker, d->m->n_alerts, syncing ? " (from the cache)" : "");
 
     /* libcurl (and the TLS library under it) only when there is a network
      * side: a screen playing a local folder does not pay for it. */
@@ -478,8 +589,7 @@ int main(int argc, char **argv)
             log_msg(LOG_ERR, "out of memory");
             goto out;
         }
-        if (syncing)
-            status_set_sync(net.board, SYNC_OFFLINE, 0, last_error[0] ? last_error : NULL);
+        if (syncing) status_set_sync(net.board, SYNC_OFFLINE, 0, last_error[0] ? last_error : NULL);
         if (net.status_file) {
             /* the status file's directory (e.g. /run/campus-signage) */
             char dir[4096];
@@ -490,10 +600,15 @@ int main(int argc, char **argv)
                 fileio_mkdirs(dir);
             }
         }
-        fetch_opts fo = {.ca_file = cfg.ca_file, .token = cfg.token, .user_agent = player,
-                         .connect_s = 10, .stall_s = cfg.stall_timeout};
-        report_opts ro = {.status_file = net.status_file, .heartbeat_interval =
-                              cfg.heartbeat_interval, .net = fo, .board = net.board};
+        fetch_opts fo = {.ca_file = cfg.ca_file,
+                         .token = cfg.token,
+                         .user_agent = player,
+                         .connect_s = 10,
+                         .stall_s = cfg.stall_timeout};
+        report_opts ro = {.status_file = net.status_file,
+                          .heartbeat_interval = cfg.heartbeat_interval,
+                          .net = fo,
+                          .board = net.board};
         if (cfg.server) {
             /* heartbeats go to the server's API, also with a static manifest_url */
             size_t sl = strlen(cfg.server);
@@ -509,11 +624,17 @@ int main(int argc, char **argv)
         if (report_start(&ro, &net.report, err, sizeof err) != 0)
             log_msg(LOG_WARN, "status reports disabled: %s", err);
         if (syncing && net.cache) {
-            sync_opts so = {.manifest_url = net.manifest_url, .default_tz = cfg.timezone,
-                            .net = fo, .poll_interval = cfg.poll_interval,
-                            .long_poll = cfg.long_poll, .retry_max = cfg.retry_max,
-                            .cache_max = cfg.cache_max_bytes, .cache = net.cache,
-                            .board = net.board, .current = d, .wake = wake_render,
+            sync_opts so = {.manifest_url = net.manifest_url,
+                            .default_tz = cfg.timezone,
+                            .net = fo,
+                            .poll_interval = cfg.poll_interval,
+                            .long_poll = cfg.long_poll,
+                            .retry_max = cfg.retry_max,
+                            .cache_max = cfg.cache_max_bytes,
+                            .cache = net.cache,
+                            .board = net.board,
+                            .current = d,
+                            .wake = wake_render,
                             .wake_user = &net.wake_event};
             if (sync_start(&so, &net.sync, err, sizeof err) != 0) {
                 log_msg(LOG_ERR, "sync: %s", err);
@@ -538,6 +659,7 @@ int main(int argc, char **argv)
         .board = net.board,
         .content_label = syncing ? net.manifest_url : content,
         .wake_event = net.wake_event,
+        .fault_hang_after = fault_hang_after(),
     };
     rc = screen_run(&so, d) == 0 ? 0 : 1;
     if (rc == 0 && !d && c.screenshot && (content || syncing))
@@ -548,7 +670,6 @@ out:
     free(demo);
     diag_free(&diags);
     config_free(&cfg);
-    if (curl_up)
-        curl_global_cleanup();
+    if (curl_up) curl_global_cleanup();
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 struct status_board {
@@ -14,18 +15,17 @@ struct status_board {
     pthread_cond_t cv;
     status_snapshot s;
     double started;
+    int pid;
     bool kicked;
     bool shot_wanted;
     uint8_t *shot;
     int shot_w, shot_h, shot_stride;
 };
 
-int status_board_new(const char *player, const char *display, double started,
-                     status_board **out)
+int status_board_new(const char *player, const char *display, double started, status_board **out)
 {
     status_board *b = calloc(1, sizeof *b);
-    if (!b)
-        return -1;
+    if (!b) return -1;
     pthread_mutex_init(&b->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -35,14 +35,14 @@ int status_board_new(const char *player, const char *display, double started,
     snprintf(b->s.player, sizeof b->s.player, "%s", player);
     snprintf(b->s.display, sizeof b->s.display, "%s", display ? display : "");
     b->started = started;
+    b->pid = (int)getpid();
     *out = b;
     return 0;
 }
 
 void status_board_free(status_board *b)
 {
-    if (!b)
-        return;
+    if (!b) return;
     pthread_mutex_destroy(&b->mu);
     pthread_cond_destroy(&b->cv);
     free(b->shot);
@@ -58,10 +58,8 @@ static void changed(status_board *b)
 
 static bool set_str(char *dst, size_t len, const char *v)
 {
-    if (!v)
-        v = "";
-    if (strncmp(dst, v, len) == 0)
-        return false;
+    if (!v) v = "";
+    if (strncmp(dst, v, len) == 0) return false;
     snprintf(dst, len, "%s", v);
     return true;
 }
@@ -75,16 +73,14 @@ void status_set_showing(status_board *b, const char *kind, const char *id, int a
         b->s.active_slides = active_slides;
         ch = true;
     }
-    if (ch)
-        changed(b);
+    if (ch) changed(b);
     pthread_mutex_unlock(&b->mu);
 }
 
 void status_set_version(status_board *b, const char *v)
 {
     pthread_mutex_lock(&b->mu);
-    if (set_str(b->s.manifest_version, sizeof b->s.manifest_version, v))
-        changed(b);
+    if (set_str(b->s.manifest_version, sizeof b->s.manifest_version, v)) changed(b);
     pthread_mutex_unlock(&b->mu);
 }
 
@@ -117,8 +113,7 @@ void status_set_sync(status_board *b, sync_state s, int64_t when, const char *er
     } else if (error) {
         ch |= set_str(b->s.last_error, sizeof b->s.last_error, error);
     }
-    if (ch)
-        changed(b);
+    if (ch) changed(b);
     pthread_mutex_unlock(&b->mu);
 }
 
@@ -150,6 +145,7 @@ void status_get(status_board *b, double now_mono, status_snapshot *out)
     *out = b->s;
     pthread_mutex_unlock(&b->mu);
     out->uptime_s = now_mono - b->started;
+    out->pid = b->pid;
 }
 
 uint64_t status_wait(status_board *b, uint64_t seen, double timeout_s)
@@ -223,10 +219,14 @@ bool status_take_screenshot(status_board *b, uint8_t **rgba, int *w, int *h, int
 const char *status_sync_name(sync_state s)
 {
     switch (s) {
-    case SYNC_OK: return "ok";
-    case SYNC_OFFLINE: return "offline";
-    case SYNC_ERROR: return "error";
-    case SYNC_DISABLED: break;
+    case SYNC_OK:
+        return "ok";
+    case SYNC_OFFLINE:
+        return "offline";
+    case SYNC_ERROR:
+        return "error";
+    case SYNC_DISABLED:
+        break;
     }
     return "disabled";
 }
@@ -234,8 +234,7 @@ const char *status_sync_name(sync_state s)
 void status_iso8601(int64_t t, char *buf, size_t len)
 {
     if (t <= 0 || len < 21) {
-        if (len)
-            buf[0] = '\0';
+        if (len) buf[0] = '\0';
         return;
     }
     time_t tt = (time_t)t;
@@ -254,28 +253,28 @@ static json_t *iso_or_null(int64_t t)
 
 char *status_json(const status_snapshot *s)
 {
-    json_t *showing = json_pack("{s:s, s:s?}", "kind", s->showing_kind[0] ? s->showing_kind : "none",
-                                "id", s->showing_id[0] ? s->showing_id : NULL);
-    json_t *sync = json_pack("{s:s, s:o, s:o, s:s?}", "state", status_sync_name(s->sync),
-                             "last_attempt", iso_or_null(s->last_attempt), "last_success",
-                             iso_or_null(s->last_success), "last_error",
-                             s->last_error[0] ? s->last_error : NULL);
+    json_t *showing =
+        json_pack("{s:s, s:s?}", "kind", s->showing_kind[0] ? s->showing_kind : "none", "id",
+                  s->showing_id[0] ? s->showing_id : NULL);
+    json_t *sync =
+        json_pack("{s:s, s:o, s:o, s:s?}", "state", status_sync_name(s->sync), "last_attempt",
+                  iso_or_null(s->last_attempt), "last_success", iso_or_null(s->last_success),
+                  "last_error", s->last_error[0] ? s->last_error : NULL);
     if (sync && s->progress_total > 0)
-        json_object_set_new(sync, "progress",
-                            json_pack("{s:i, s:i}", "done", s->progress_done, "total",
-                                      s->progress_total));
-    json_t *root = json_pack("{s:s, s:s, s:s?, s:o, s:i, s:o, s:{s:I, s:I}, s:I}", "player",
-                             s->player, "display", s->display, "manifest_version",
-                             s->manifest_version[0] ? s->manifest_version : NULL, "showing",
-                             showing ? showing : json_null(), "active_slides", s->active_slides,
-                             "sync", sync ? sync : json_null(), "cache", "bytes",
-                             (json_int_t)s->cache_bytes, "files", (json_int_t)s->cache_files,
-                             "uptime_s", (json_int_t)s->uptime_s);
-    if (!root)
-        return NULL;
+        json_object_set_new(
+            sync, "progress",
+            json_pack("{s:i, s:i}", "done", s->progress_done, "total", s->progress_total));
+    json_t *root = json_pack(
+        "{s:s, s:s, s:s?, s:o, s:i, s:o, s:{s:I, s:I}, s:I}", "player", s->player, "display",
+        s->display, "manifest_version", s->manifest_version[0] ? s->manifest_version : NULL,
+        "showing", showing ? showing : json_null(), "active_slides", s->active_slides, "sync",
+        sync ? sync : json_null(), "cache", "bytes", (json_int_t)s->cache_bytes, "files",
+        (json_int_t)s->cache_files, "uptime_s", (json_int_t)s->uptime_s);
+    if (root && s->pid > 0) json_object_set_new(root, "pid", json_integer(s->pid));
+    if (!root) return NULL;
     if (s->screen_w > 0 && s->screen_h > 0)
-        json_object_set_new(root, "screen", json_pack("{s:i, s:i}", "width", s->screen_w, "height",
-                                                      s->screen_h));
+        json_object_set_new(root, "screen",
+                            json_pack("{s:i, s:i}", "width", s->screen_w, "height", s->screen_h));
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     json_decref(root);
     return text;

@@ -23,28 +23,28 @@
 typedef enum { SYNC_DISABLED = 0, SYNC_OK, SYNC_OFFLINE, SYNC_ERROR } sync_state;
 
 typedef struct status_snapshot {
-    char player[64];           /* "signage-player 0.1.0" */
+    char player[64]; /* "signage-player 0.1.0" */
     char display[80];
     char manifest_version[160];
-    char showing_kind[16];     /* "slide", "alert", "waiting" ("" = nothing yet) */
+    char showing_kind[16]; /* "slide", "alert", "waiting" ("" = nothing yet) */
     char showing_id[160];
     int active_slides;
     sync_state sync;
-    int64_t last_attempt;      /* unix seconds, 0 = never */
+    int64_t last_attempt; /* unix seconds, 0 = never */
     int64_t last_success;
     char last_error[512];
     int64_t cache_bytes, cache_files;
     int progress_done, progress_total; /* assets of the deck being fetched (0/0 = none) */
     double uptime_s;
-    int screen_w, screen_h;    /* the picture's size as laid out (after rotation); 0 = unknown */
-    uint64_t changes;          /* bumped on every change */
+    int pid;                /* the player's process, for --info beside it */
+    int screen_w, screen_h; /* the picture's size as laid out (after rotation); 0 = unknown */
+    uint64_t changes;       /* bumped on every change */
 } status_snapshot;
 
 typedef struct status_board status_board;
 
 /* `started` is the monotonic time (seconds) the player started. */
-int status_board_new(const char *player, const char *display, double started,
-                     status_board **out);
+int status_board_new(const char *player, const char *display, double started, status_board **out);
 void status_board_free(status_board *b);
 
 /* Render thread: what is on screen.  Cheap when nothing changed. */

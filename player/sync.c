@@ -13,20 +13,19 @@
 #include "monoclock.h"
 #include "manifest.h"
 
-#define SYNC_BACKOFF_BASE 2.0  /* seconds after the first failure */
-#define SYNC_ASSET_TRIES 3     /* per asset per round: resume, then restart */
-#define SYNC_MAX_BAD 64        /* queued reports of bad assets */
-
+#define SYNC_BACKOFF_BASE 2.0 /* seconds after the first failure */
+#define SYNC_ASSET_TRIES 3    /* per asset per round: resume, then restart */
+#define SYNC_MAX_BAD 64       /* queued reports of bad assets */
 
 struct syncer {
     sync_opts o;
-    char *url;        /* manifest URL (copy) */
+    char *url; /* manifest URL (copy) */
     char *tz;
     fetch *net;
     pthread_t thread;
     bool started;
-    atomic_int stop;  /* set: quit (aborts any transfer) */
-    atomic_int poke;  /* set: cut a held poll short (a bad asset to repair) */
+    atomic_int stop; /* set: quit (aborts any transfer) */
+    atomic_int poke; /* set: cut a held poll short (a bad asset to repair) */
 
     pthread_mutex_t mu; /* guards everything below */
     pthread_cond_t cv;
@@ -35,13 +34,13 @@ struct syncer {
     size_t n_bad;
 
     /* sync thread only */
-    deck *cur;         /* the deck last posted (or found in the cache at boot) */
-    char etag[256];    /* ETag of cur's manifest */
-    char *cur_text;    /* cur's manifest text, to see when a 200 brought nothing new */
+    deck *cur;      /* the deck last posted (or found in the cache at boot) */
+    char etag[256]; /* ETag of cur's manifest */
+    char *cur_text; /* cur's manifest text, to see when a 200 brought nothing new */
     size_t cur_len;
     int failures;
-    char last_logged[512];
-    char (*verified)[65]; /* hashes checked since start: no need to hash them again */
+    char last_logged[1024]; /* as long as any error passed in */
+    char (*verified)[65];   /* hashes checked since start: no need to hash them again */
     size_t n_verified, cap_verified;
 };
 
@@ -50,15 +49,14 @@ struct syncer {
 static double uniform(void)
 {
     uint32_t v = 0;
-    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
-        v = (uint32_t)(monoclock_now() * 1e9);
+    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v) v = (uint32_t)(monoclock_now() * 1e9);
     return (v >> 2) / (double)(1u << 30);
 }
 
 /* ---- pure helpers ------------------------------------------------------- */
 
-int sync_manifest_url(const char *server, const char *display, const char *manifest_url,
-                      char *out, size_t outlen)
+int sync_manifest_url(const char *server, const char *display, const char *manifest_url, char *out,
+                      size_t outlen)
 {
     int n;
     if (manifest_url && *manifest_url) {
@@ -90,8 +88,7 @@ double sync_backoff(int failures, double cap, double u)
     double d = SYNC_BACKOFF_BASE;
     for (int i = 1; i < failures && d < cap; i++)
         d *= 2;
-    if (d > cap)
-        d = cap;
+    if (d > cap) d = cap;
     return d * (0.5 + 0.5 * u);
 }
 
@@ -113,8 +110,7 @@ deck *sync_take_deck(syncer *s)
 
 void sync_report_bad_asset(syncer *s, const char *sha256)
 {
-    if (!manifest_sha256_valid(sha256))
-        return;
+    if (!manifest_sha256_valid(sha256)) return;
     pthread_mutex_lock(&s->mu);
     bool known = false;
     for (size_t i = 0; i < s->n_bad; i++)
@@ -134,8 +130,7 @@ static void post_deck(syncer *s, deck *d)
     deck_unref(s->mailbox);
     s->mailbox = deck_ref(d);
     pthread_mutex_unlock(&s->mu);
-    if (s->o.wake)
-        s->o.wake(s->o.wake_user);
+    if (s->o.wake) s->o.wake(s->o.wake_user);
 }
 
 static bool quitting(syncer *s)
@@ -163,20 +158,17 @@ static void nap(syncer *s, double seconds)
 static bool is_verified(const syncer *s, const char *sha)
 {
     for (size_t i = 0; i < s->n_verified; i++)
-        if (strcmp(s->verified[i], sha) == 0)
-            return true;
+        if (strcmp(s->verified[i], sha) == 0) return true;
     return false;
 }
 
 static void add_verified(syncer *s, const char *sha)
 {
-    if (is_verified(s, sha))
-        return;
+    if (is_verified(s, sha)) return;
     if (s->n_verified == s->cap_verified) {
         size_t nc = s->cap_verified ? s->cap_verified * 2 : 64;
         char(*nv)[65] = realloc(s->verified, nc * sizeof *nv);
-        if (!nv)
-            return; /* only costs a re-hash later */
+        if (!nv) return; /* only costs a re-hash later */
         s->verified = nv;
         s->cap_verified = nc;
     }
@@ -199,8 +191,7 @@ static void report(syncer *s, sync_state st, const char *error)
     int64_t now = (int64_t)time(NULL);
     status_set_sync(s->o.board, st, now, error);
     if (st == SYNC_OK) {
-        if (s->last_logged[0])
-            log_msg(LOG_INFO, "sync: back to normal");
+        if (s->last_logged[0]) log_msg(LOG_INFO, "sync: back to normal");
         s->last_logged[0] = '\0';
     } else if (error && strcmp(error, s->last_logged) != 0) {
         /* once per distinct problem, not once per retry */
@@ -228,21 +219,18 @@ static int list_assets(const manifest *m, asset_list *out)
 {
     out->n = 0;
     out->items = calloc(m->n_slides + 1, sizeof *out->items);
-    if (!out->items)
-        return -1;
+    if (!out->items) return -1;
     for (size_t i = 0; i <= m->n_slides; i++) {
         const manifest_media *md = NULL;
         if (i < m->n_slides && m->slides[i].has_media)
             md = &m->slides[i].media;
         else if (i == m->n_slides && m->has_logo)
             md = &m->logo;
-        if (!md)
-            continue;
+        if (!md) continue;
         bool dup = false;
         for (size_t k = 0; k < out->n && !dup; k++)
             dup = strcmp(out->items[k]->sha256, md->sha256) == 0;
-        if (!dup)
-            out->items[out->n++] = md;
+        if (!dup) out->items[out->n++] = md;
     }
     return 0;
 }
@@ -287,8 +275,11 @@ static int fetch_asset(syncer *s, const char *base, const manifest_media *md, bo
             }
         }
         k.err[0] = '\0';
-        fetch_req r = {.url = url, .max_bytes = md->size - have, .resume_from = have,
-                       .sink = to_writer, .user = &k};
+        fetch_req r = {.url = url,
+                       .max_bytes = md->size - have,
+                       .resume_from = have,
+                       .sink = to_writer,
+                       .user = &k};
         fetch_res res;
         int rc = fetch_do(s->net, &r, &res);
         have += res.body_bytes;
@@ -310,8 +301,7 @@ static int fetch_asset(syncer *s, const char *base, const manifest_media *md, bo
             break;
         }
         snprintf(err, errlen, "asset %.300s: %.300s", url, k.err[0] ? k.err : res.err);
-        if (k.err[0] || res.unreachable)
-            break; /* disk full, or the server is gone: not now */
+        if (k.err[0] || res.unreachable) break; /* disk full, or the server is gone: not now */
         resume = !resume && have > 0;
     }
     cache_writer_abort(k.w);
@@ -338,8 +328,7 @@ static int fetch_assets(syncer *s, const manifest *m, const char *base, bool ver
         bool have;
         if (verify_present && !is_verified(s, md->sha256)) {
             have = cache_verify(s->o.cache, md->sha256, md->size) == 1;
-            if (have)
-                add_verified(s, md->sha256);
+            if (have) add_verified(s, md->sha256);
         } else {
             have = cache_has(s->o.cache, md->sha256, md->size);
         }
@@ -349,8 +338,7 @@ static int fetch_assets(syncer *s, const manifest *m, const char *base, bool ver
         }
     }
     if (missing) {
-        const char **keep = calloc(al.n + (s->cur ? s->cur->m->n_slides + 1 : 0) + 1,
-                                   sizeof *keep);
+        const char **keep = calloc(al.n + (s->cur ? s->cur->m->n_slides + 1 : 0) + 1, sizeof *keep);
         size_t nk = 0;
         if (keep) {
             for (size_t i = 0; i < al.n; i++)
@@ -364,10 +352,11 @@ static int fetch_assets(syncer *s, const manifest *m, const char *base, bool ver
             free(keep);
         }
         if (cache_used(s->o.cache) + need > s->o.cache_max) {
-            snprintf(err, errlen,
-                     "cache full: this deck needs %lld MiB more, the cap (cache_max_mb) is %lld MiB "
-                     "and the playing deck's files must stay",
-                     (long long)(need >> 20), (long long)(s->o.cache_max >> 20));
+            snprintf(
+                err, errlen,
+                "cache full: this deck needs %lld MiB more, the cap (cache_max_mb) is %lld MiB "
+                "and the playing deck's files must stay",
+                (long long)(need >> 20), (long long)(s->o.cache_max >> 20));
             free(al.items);
             return -1;
         }
@@ -376,16 +365,14 @@ static int fetch_assets(syncer *s, const manifest *m, const char *base, bool ver
     status_set_progress(s->o.board, done, (int)al.n);
     for (size_t i = 0; i < al.n && rc == 0; i++) {
         const manifest_media *md = al.items[i];
-        if (cache_has(s->o.cache, md->sha256, md->size))
-            continue;
+        if (cache_has(s->o.cache, md->sha256, md->size)) continue;
         if (quitting(s)) {
             snprintf(err, errlen, "stopped");
             rc = -1;
             break;
         }
         rc = fetch_asset(s, base, md, offline, err, errlen);
-        if (rc == 0)
-            status_set_progress(s->o.board, ++done, (int)al.n);
+        if (rc == 0) status_set_progress(s->o.board, ++done, (int)al.n);
     }
     status_set_progress(s->o.board, 0, 0);
     free(al.items);
@@ -397,8 +384,7 @@ static int fetch_assets(syncer *s, const manifest *m, const char *base, bool ver
 static void evict_for(syncer *s, const deck *d)
 {
     asset_list al = {0};
-    if (!d || list_assets(d->m, &al) != 0)
-        return;
+    if (!d || list_assets(d->m, &al) != 0) return;
     const char **keep = calloc(al.n + 1, sizeof *keep);
     if (keep) {
         for (size_t i = 0; i < al.n; i++)
@@ -424,18 +410,17 @@ static void repair(syncer *s)
     s->n_bad = 0;
     atomic_store(&s->poke, 0);
     pthread_mutex_unlock(&s->mu);
-    if (!s->cur)
-        return;
+    if (!s->cur) return;
     asset_list al;
-    if (list_assets(s->cur->m, &al) != 0)
-        return;
+    if (list_assets(s->cur->m, &al) != 0) return;
     /* A dropped file leaves a gap that complete_current() fills. */
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < al.n; k++)
             if (strcmp(al.items[k]->sha256, bad[i]) == 0 &&
                 cache_verify(s->o.cache, bad[i], al.items[k]->size) != 1) {
                 forget_verified(s, bad[i]);
-                log_msg(LOG_WARN, "sync: cached file %.12s… is missing or corrupt: fetching it again",
+                log_msg(LOG_WARN,
+                        "sync: cached file %.12s… is missing or corrupt: fetching it again",
                         bad[i]);
             }
     free(al.items);
@@ -445,17 +430,14 @@ static void repair(syncer *s)
  * re-posts the deck when something was fetched so its slides are retried. */
 static int complete_current(syncer *s)
 {
-    if (!s->cur)
-        return 0;
+    if (!s->cur) return 0;
     asset_list al;
-    if (list_assets(s->cur->m, &al) != 0)
-        return -1;
+    if (list_assets(s->cur->m, &al) != 0) return -1;
     bool gap = false;
     for (size_t i = 0; i < al.n && !gap; i++)
         gap = !cache_has(s->o.cache, al.items[i]->sha256, al.items[i]->size);
     free(al.items);
-    if (!gap)
-        return 0;
+    if (!gap) return 0;
     char err[1024];
     bool offline = false;
     if (fetch_assets(s, s->cur->m, s->cur->source, false, &offline, err, sizeof err) != 0) {
@@ -463,8 +445,7 @@ static int complete_current(syncer *s)
         return -1;
     }
     /* A fresh deck object: the renderer redraws slides that failed. */
-    if (!s->cur_text)
-        return 0;
+    if (!s->cur_text) return 0;
     manifest *m = NULL;
     diag_list diags;
     diag_init(&diags);
@@ -491,8 +472,7 @@ static round_result take_manifest(syncer *s, const char *text, size_t len, const
          * ask again with it (a long-poll server will hold that request).
          * Same ETag, or none (a host without ETags): nothing new. */
         report(s, SYNC_OK, NULL);
-        if (!etag[0] || strcmp(etag, s->etag) == 0)
-            return ROUND_WAIT;
+        if (!etag[0] || strcmp(etag, s->etag) == 0) return ROUND_WAIT;
         cache_put_manifest(s->o.cache, text, len, etag, err, sizeof err);
         snprintf(s->etag, sizeof s->etag, "%s", etag);
         return ROUND_AGAIN;
@@ -533,8 +513,8 @@ static round_result take_manifest(syncer *s, const char *text, size_t len, const
     }
     char *copy = malloc(len + 1);
     deck *nd = NULL;
-    if (!copy || deck_from_manifest(m, NULL, cache_objects_dir(s->o.cache), base, s->tz, &nd,
-                                    &diags) != 0) {
+    if (!copy ||
+        deck_from_manifest(m, NULL, cache_objects_dir(s->o.cache), base, s->tz, &nd, &diags) != 0) {
         free(copy);
         diag_free(&diags);
         report(s, SYNC_ERROR, "out of memory taking the new manifest");
@@ -557,14 +537,13 @@ static round_result take_manifest(syncer *s, const char *text, size_t len, const
             bool used = false;
             for (size_t k = 0; k < al.n && !used; k++)
                 used = strcmp(al.items[k]->sha256, s->verified[i]) == 0;
-            if (used)
-                memmove(s->verified[w++], s->verified[i], 65);
+            if (used) memmove(s->verified[w++], s->verified[i], 65);
         }
         s->n_verified = w;
         free(al.items);
     }
-    log_msg(LOG_INFO, "sync: new manifest version \"%s\" (%zu slides) is current",
-            nd->m->version, nd->m->n_slides);
+    log_msg(LOG_INFO, "sync: new manifest version \"%s\" (%zu slides) is current", nd->m->version,
+            nd->m->n_slides);
     post_deck(s, nd);
     evict_for(s, nd);
     report_cache(s);
@@ -583,10 +562,13 @@ static round_result round_once(syncer *s)
     status_set_attempt(s->o.board, (int64_t)time(NULL));
 
     fetch_mem mb = {0}; /* bounded by MANIFEST_MAX_BYTES */
-    fetch_req r = {.url = url, .if_none_match = s->etag[0] ? s->etag : NULL,
+    fetch_req r = {.url = url,
+                   .if_none_match = s->etag[0] ? s->etag : NULL,
                    .max_bytes = MANIFEST_MAX_BYTES,
                    .first_byte_s = wait > 0 ? wait + s->o.net.stall_s : 0,
-                   .cancel = &s->poke, .sink = fetch_to_mem, .user = &mb};
+                   .cancel = &s->poke,
+                   .sink = fetch_to_mem,
+                   .user = &mb};
     fetch_res res;
     int rc = fetch_do(s->net, &r, &res);
     round_result out = ROUND_FAILED;
@@ -624,10 +606,8 @@ static void *run(void *arg)
         /* Never more than one request a second, whatever a broken server
          * answers (an ETag that changes every time, a held poll that is not). */
         double since = monoclock_now() - last_start;
-        if (since < 1.0)
-            nap(s, 1.0 - since);
-        if (quitting(s))
-            break;
+        if (since < 1.0) nap(s, 1.0 - since);
+        if (quitting(s)) break;
         last_start = monoclock_now();
         repair(s);
         if (complete_current(s) != 0) {
@@ -636,15 +616,13 @@ static void *run(void *arg)
             continue;
         }
         round_result r = round_once(s);
-        if (quitting(s))
-            break;
+        if (quitting(s)) break;
         if (r == ROUND_FAILED) {
             s->failures++;
             nap(s, sync_backoff(s->failures, s->o.retry_max, uniform()));
         } else {
             s->failures = 0;
-            if (r == ROUND_WAIT)
-                nap(s, sync_poll_delay(s->o.poll_interval, uniform()));
+            if (r == ROUND_WAIT) nap(s, sync_poll_delay(s->o.poll_interval, uniform()));
         }
     }
     return NULL;
@@ -688,22 +666,19 @@ int sync_start(const sync_opts *o, syncer **out, char *err, size_t errlen)
     *out = s;
     return 0;
 fail:
-    if (!err[0])
-        snprintf(err, errlen, "out of memory");
+    if (!err[0]) snprintf(err, errlen, "out of memory");
     sync_stop(s);
     return -1;
 }
 
 void sync_stop(syncer *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     pthread_mutex_lock(&s->mu);
     atomic_store(&s->stop, 1);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
-    if (s->started)
-        pthread_join(s->thread, NULL);
+    if (s->started) pthread_join(s->thread, NULL);
     fetch_close(s->net);
     deck_unref(s->mailbox);
     deck_unref(s->cur);

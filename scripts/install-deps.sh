@@ -9,10 +9,10 @@ set -eu
 
 PKGS="build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcurl4-openssl-dev libjansson-dev
-  libmicrohttpd-dev libsqlite3-dev libsodium-dev
+  libmicrohttpd-dev libsqlite3-dev libsodium-dev libsystemd-dev
   libqrencode-dev libfontconfig-dev libjpeg-dev libpng-dev libwebp-dev libssl-dev zlib1g-dev
   fonts-noto-cjk fonts-dejavu-core tzdata"
-TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace chromium nodejs npm"
+TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace man-db chromium nodejs npm"
 BENCH_PKGS="$TEST_PKGS chromium hyperfine"
 SERVER_BENCH_PKGS="wrk nginx-light"
 

@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +25,8 @@
 #include "fileio.h"
 #include "http.h"
 #include "log.h"
+#include "monoclock.h"
+#include "notify.h"
 #include "seed.h"
 #include "store.h"
 
@@ -306,6 +312,49 @@ static int cmd_export(store *st, assets *as, int argc, char **argv)
     return rc;
 }
 
+/* GET /api/v1/health from this server itself, through the same listening
+ * socket and request threads the displays use.  Loopback for a wildcard
+ * address, else the configured host.  True on a 200 within `timeout_s`. */
+static bool self_probe(const char *listen, unsigned port, double timeout_s)
+{
+    char host[256] = "";
+    const char *colon = strrchr(listen, ':');
+    size_t n = colon ? (size_t)(colon - listen) : strlen(listen);
+    if (n && listen[0] == '[' && listen[n - 1] == ']') {
+        listen++;
+        n -= 2;
+    }
+    snprintf(host, sizeof host, "%.*s", (int)n, listen);
+    if (!host[0] || !strcmp(host, "0.0.0.0") || !strcmp(host, "*"))
+        snprintf(host, sizeof host, "127.0.0.1");
+    else if (!strcmp(host, "::"))
+        snprintf(host, sizeof host, "::1");
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%u", port);
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+    if (getaddrinfo(host, portstr, &hints, &ai) != 0 || !ai) return false;
+    bool ok = false;
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct timeval tv = {.tv_sec = (time_t)timeout_s,
+                         .tv_usec = (suseconds_t)((timeout_s - (double)(time_t)timeout_s) * 1e6)};
+    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0 &&
+        connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+        static const char req[] = "GET /api/v1/health HTTP/1.0\r\nHost: localhost\r\n\r\n";
+        char buf[64];
+        ssize_t got = 0;
+        if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof req - 1))
+            got = recv(fd, buf, sizeof buf - 1, 0);
+        if (got > 12) {
+            buf[got] = '\0';
+            ok = strncmp(buf, "HTTP/1.", 7) == 0 && strncmp(buf + 9, "200", 3) == 0;
+        }
+    }
+    if (fd >= 0) close(fd);
+    freeaddrinfo(ai);
+    return ok;
+}
+
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
@@ -441,8 +490,30 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     log_msg(LOG_INFO, "listening on %s (port %u), data in %s", cfg.listen, http_port(http),
             cfg.data);
-    while (!stop_signal)
-        pause();
+    char ready[400];
+    snprintf(ready, sizeof ready, "listening on %s, data in %.300s", cfg.listen, cfg.data);
+    notify_ready(ready);
+    notify_watchdog wd;
+    notify_watchdog_init(&wd, monoclock_now());
+    while (!stop_signal) {
+        /* The watchdog is fed only while the server answers its own health
+         * check over HTTP: wedged request threads stop the pings, and
+         * systemd restarts the server. */
+        double now = monoclock_now();
+        if (wd.interval > 0 && now - wd.last >= wd.interval) {
+            if (self_probe(cfg.listen, http_port(http), wd.interval))
+                notify_watchdog_tick(&wd, now);
+            else
+                log_msg(LOG_WARN, "the health check on port %u failed: not feeding the watchdog",
+                        http_port(http));
+        }
+        /* at most 1 s: a signal landing just before the sleep is not lost */
+        double wait = notify_watchdog_wait(&wd, monoclock_now(), 1.0);
+        struct timespec ts = {.tv_sec = (time_t)wait,
+                              .tv_nsec = (long)((wait - (double)(time_t)wait) * 1e9)};
+        nanosleep(&ts, NULL); /* a signal cuts it short */
+    }
+    notify_stopping();
     log_msg(LOG_INFO, "stopping (signal %d)", (int)stop_signal);
     http_stop(http);
     http = NULL;

@@ -425,6 +425,82 @@ static void test_messages(void)
     config_free(&c);
 }
 
+/* ---- screen power ---- */
+
+static void test_screen_power(void)
+{
+    player_config c;
+    config_init(&c);
+    CHECK(c.screen_off == NULL);
+    CHECK(c.screen_off_command == NULL);
+    CHECK(c.screen_on_command == NULL);
+
+    char buf[128];
+    CHECK_INT(set1(&c, "screen_off", "23:00-07:00, SAT-sun"), 0);
+    CHECK(c.screen_off != NULL);
+    CHECK_INT(power_describe(c.screen_off, buf, sizeof buf), 0);
+    CHECK_STR(buf, "23:00-07:00, sat-sun");
+    CHECK_INT(set1(&c, "screen_off", "fri 22:00-08:00"), 0);
+    CHECK_INT(power_describe(c.screen_off, buf, sizeof buf), 0);
+    CHECK_STR(buf, "fri 22:00-08:00");
+    /* a bad value is one error naming the key, and the old schedule stays */
+    static const char *const bad[] = {"25:00-07:00", "mon-fir", "23:00", ",", "7am-8am", "夜间"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_MSG(set1(&c, "screen_off", bad[i]) == -1, "screen_off \"%s\"", bad[i]);
+        CHECK_INT(power_describe(c.screen_off, buf, sizeof buf), 0);
+        CHECK_STR(buf, "fri 22:00-08:00");
+    }
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(config_set(&c, "screen_off", "23:00-07:00, 25:00-06:00", "player.conf:7", &d), -1);
+    CHECK_INT(d.n, 1);
+    if (d.n == 1)
+        CHECK_STR(d.items[0].msg, "player.conf:7: key \"screen_off\": rule 2: \"25:00\" is not a "
+                                  "time HH:MM (got \"23:00-07:00, 25:00-06:00\")");
+    diag_free(&d);
+    /* empty: never off */
+    CHECK_INT(set1(&c, "screen_off", ""), 0);
+    CHECK(c.screen_off == NULL);
+
+    CHECK_INT(set1(&c, "screen_off_command", "cec-ctl -d /dev/cec0 --to 0 --standby"), 0);
+    CHECK_STR(c.screen_off_command, "cec-ctl -d /dev/cec0 --to 0 --standby");
+    CHECK_INT(set1(&c, "screen_on_command", "ddcutil setvcp d6 01"), 0);
+    CHECK_STR(c.screen_on_command, "ddcutil setvcp d6 01");
+    CHECK_STR(c.screen_off_command, "cec-ctl -d /dev/cec0 --to 0 --standby");
+    CHECK_INT(set1(&c, "screen_on_command", "a\x01b"), -1);
+    CHECK_STR(c.screen_on_command, "ddcutil setvcp d6 01");
+    CHECK_INT(set1(&c, "screen_off_command", ""), 0);
+    CHECK(c.screen_off_command == NULL);
+    CHECK_INT(set1(&c, "screen_off_comand", "x"), -1); /* suggests the right key */
+    config_free(&c);
+
+    /* from a file: the error names file, line and key; good lines apply */
+    const char *text = "# power\n"
+                       "screen_off_command = cec-ctl -d /dev/cec0 --to 0 --standby  # CEC\n"
+                       "screen_off = sat-sun, mon-fir 20:00-22:00\n"
+                       "screen_on_command = \"ddcutil setvcp d6 01; echo '#on'\"\n"
+                       "screen_off = 23:00-07:00   ; nightly\n";
+    const char *p = write_text("power.conf", text);
+    config_init(&c);
+    diag_init(&d);
+    CHECK_INT(config_load_file(&c, p, &d), -1);
+    char want[4300];
+    snprintf(want, sizeof want,
+             "%s:3: key \"screen_off\": rule 2: \"fir\" is not a day (mon tue wed thu fri sat "
+             "sun) (got \"sat-sun, mon-fir 20:00-22:00\")",
+             p);
+    CHECK(find_diag(&d, DIAG_ERROR, want, NULL) != NULL);
+    CHECK_INT(diag_count(&d, DIAG_ERROR), 1);
+    if (diag_count(&d, DIAG_ERROR) != 1)
+        dump_diags(&d);
+    CHECK_STR(c.screen_off_command, "cec-ctl -d /dev/cec0 --to 0 --standby");
+    CHECK_STR(c.screen_on_command, "ddcutil setvcp d6 01; echo '#on'");
+    CHECK_INT(power_describe(c.screen_off, buf, sizeof buf), 0);
+    CHECK_STR(buf, "23:00-07:00");
+    diag_free(&d);
+    config_free(&c);
+}
+
 /* ---- files ---- */
 
 static void test_file_ok(void)
@@ -744,7 +820,7 @@ static void test_example_file(void)
         "font_fallback", "timezone", "slide_duration", "transition_time", "ticker_speed",
         "alert_duration", "max_image_megapixels", "manifest_url", "token", "ca_file", "cache",
         "cache_max_mb", "status", "poll_interval", "long_poll", "retry_max", "stall_timeout",
-        "heartbeat_interval",
+        "heartbeat_interval", "screen_off", "screen_off_command", "screen_on_command",
     };
     for (char *line = text; *line;) {
         char *nl = strchr(line, '\n');
@@ -801,6 +877,9 @@ static void test_example_file(void)
     CHECK(on.retry_max == def.retry_max);
     CHECK(on.stall_timeout == def.stall_timeout);
     CHECK(on.heartbeat_interval == def.heartbeat_interval);
+    CHECK(on.screen_off == NULL); /* never off, no commands: the examples are comments */
+    CHECK(on.screen_off_command == NULL);
+    CHECK(on.screen_on_command == NULL);
     config_free(&def);
     config_free(&on);
 }
@@ -860,6 +939,7 @@ int main(void)
     test_rotate_windowed();
     test_numbers();
     test_messages();
+    test_screen_power();
     test_file_ok();
     test_file_errors();
     test_file_duplicates_crlf();

@@ -16,6 +16,9 @@
 #include "layout.h"
 #include "monoclock.h"
 #include "log.h"
+#include "notify.h"
+#include "panel.h"
+#include "power.h"
 #include "render/compose.h"
 #include "render/prep.h"
 #include "schedule.h"
@@ -26,13 +29,13 @@
 #include <X11/Xlib.h>
 #endif
 
-#define SLOTS 4               /* prev + cur + next, and one being replaced */
-#define FRAME_MS 16           /* pacing when the renderer has no vsync */
+#define SLOTS 4     /* prev + cur + next, and one being replaced */
+#define FRAME_MS 16 /* pacing when the renderer has no vsync */
 #define SCREENSHOT_TIMEOUT_MS 60000
-#define WATCH_INTERVAL 3.0    /* seconds between looks at the content folder */
-#define WATCH_RETRY 30.0      /* seconds before retrying a deck that failed to verify */
-#define FIRST_FRAME_WAIT 3.0  /* seconds the first frame may wait for content */
-#define FRAMELOG_MAX 40000    /* --frame-log: frames kept (~11 min at 60 fps, ~19 MB) */
+#define WATCH_INTERVAL 3.0   /* seconds between looks at the content folder */
+#define WATCH_RETRY 30.0     /* seconds before retrying a deck that failed to verify */
+#define FIRST_FRAME_WAIT 3.0 /* seconds the first frame may wait for content */
+#define FRAMELOG_MAX 40000   /* --frame-log: frames kept (~11 min at 60 fps, ~19 MB) */
 
 /* What changed since the last frame, i.e. what the next one must redraw.
  * With the software renderer only these parts are redrawn and pushed to the
@@ -72,12 +75,12 @@ typedef struct app {
     const player_config *cfg;
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Surface *shot;      /* screenshot target */
-    SDL_Texture *rot;       /* logical-size target when rotated */
+    SDL_Surface *shot; /* screenshot target */
+    SDL_Texture *rot;  /* logical-size target when rotated */
     int pw, ph, lw, lh;
     bool vsync;
-    bool partial;    /* software renderer into the window: redraw and push changed bands only */
-    bool direct;     /* ... and slides are drawn into the window surface by the loop itself */
+    bool partial; /* software renderer into the window: redraw and push changed bands only */
+    bool direct;  /* ... and slides are drawn into the window surface by the loop itself */
     layout_screen lay;
     bool laid_out;
     deck *d;
@@ -114,7 +117,7 @@ typedef struct app {
     SDL_Texture *waiting;
     uint64_t waiting_key, waiting_req_key;
 
-    picture ghost;      /* the old deck's slide, kept up until the new one is ready */
+    picture ghost; /* the old deck's slide, kept up until the new one is ready */
     bool load_pending;
     double next_watch;
     uint64_t failed_sig;
@@ -129,6 +132,13 @@ typedef struct app {
     framelog *flog;  /* --frame-log, NULL = off */
     bool flog_new_deck;
     double flog_cpu, flog_t0;
+    bool dark;           /* the power schedule has the screen off (and no alert is on) */
+    bool dark_known;     /* `dark` was evaluated at least once */
+    int64_t power_next;  /* when the schedule's answer changes next */
+    tz_zone *power_zone; /* the config's zone, for a screen with no deck */
+    panel *panel;        /* screen_on/off_command runner; NULL = none */
+    notify_watchdog wd;  /* systemd's watchdog, pinged by this loop only */
+    bool ready;          /* systemd was told READY=1 */
 } app;
 
 static double mono_now(void)
@@ -138,8 +148,7 @@ static double mono_now(void)
 
 static int64_t wall_now(const app *a)
 {
-    if (a->o->has_at)
-        return a->o->at + (a->o->screenshot ? 0 : (int64_t)(mono_now() - a->mono0));
+    if (a->o->has_at) return a->o->at + (a->o->screenshot ? 0 : (int64_t)(mono_now() - a->mono0));
     return (int64_t)time(NULL);
 }
 
@@ -153,8 +162,7 @@ static uint64_t hash_str(const char *s)
 
 static SDL_Texture *upload(app *a, SDL_Surface *s)
 {
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     SDL_Texture *t = SDL_CreateTextureFromSurface(a->ren, s);
     if (!t)
         log_msg(LOG_ERR, "cannot create a %dx%d texture: %s", s->w, s->h, SDL_GetError());
@@ -169,29 +177,24 @@ static SDL_Texture *upload(app *a, SDL_Surface *s)
  * the software renderer, and nothing changes for a GPU. */
 static SDL_Texture *upload_opaque(app *a, SDL_Surface *s)
 {
-    if (!s || s->format->format != SDL_PIXELFORMAT_ARGB8888)
-        return upload(a, s);
+    if (!s || s->format->format != SDL_PIXELFORMAT_ARGB8888) return upload(a, s);
     SDL_Texture *t =
         SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_STATIC, s->w, s->h);
-    if (t && SDL_UpdateTexture(t, NULL, s->pixels, s->pitch) == 0)
-        return t;
-    if (t)
-        SDL_DestroyTexture(t);
+    if (t && SDL_UpdateTexture(t, NULL, s->pixels, s->pitch) == 0) return t;
+    if (t) SDL_DestroyTexture(t);
     return upload(a, s); /* a renderer without RGB888: keep the alpha channel */
 }
 
 static void destroy(SDL_Texture **t)
 {
-    if (*t)
-        SDL_DestroyTexture(*t);
+    if (*t) SDL_DestroyTexture(*t);
     *t = NULL;
 }
 
 static void pic_free(picture *p)
 {
     destroy(&p->tex);
-    if (p->surf)
-        SDL_FreeSurface(p->surf);
+    if (p->surf) SDL_FreeSurface(p->surf);
     p->surf = NULL;
 }
 
@@ -241,8 +244,7 @@ static int ensure_deck_arrays(app *a)
     a->ticker_on = calloc(nt ? nt : 1, sizeof *a->ticker_on);
     a->alert_on = calloc(na ? na : 1, sizeof *a->alert_on);
     a->n = n;
-    if (!a->st || !a->req_gen || !a->warned || !a->ticker_on || !a->alert_on)
-        return -1;
+    if (!a->st || !a->req_gen || !a->warned || !a->ticker_on || !a->alert_on) return -1;
     for (size_t i = 0; i < n; i++) {
         const manifest_slide *sl = &a->d->m->slides[i];
         a->st[i].duration = sl->duration_set ? sl->duration : a->cfg->default_duration;
@@ -254,8 +256,7 @@ static int ensure_deck_arrays(app *a)
 /* Re-evaluates schedules; returns true when anything on air changed. */
 static bool evaluate(app *a, int64_t wall)
 {
-    if (!a->d)
-        return false;
+    if (!a->d) return false;
     const manifest *m = a->d->m;
     bool changed = false;
     for (size_t i = 0; i < a->n; i++) {
@@ -274,8 +275,7 @@ static bool evaluate(app *a, int64_t wall)
     a->ticker_sig = k ? sig : 0;
     k = 0;
     for (size_t i = 0; i < m->n_alerts; i++)
-        if (schedule_on_air(&m->alerts[i].sched, wall, a->d->zone))
-            a->alert_on[k++] = i;
+        if (schedule_on_air(&m->alerts[i].sched, wall, a->d->zone)) a->alert_on[k++] = i;
     changed |= k != a->n_alert_on;
     a->n_alert_on = k;
     if (!k && a->alert) {
@@ -286,13 +286,37 @@ static bool evaluate(app *a, int64_t wall)
     return changed;
 }
 
+/* The power schedule, after evaluate(): dark while it says off, unless an
+ * emergency alert is on air (it wakes the screen).  Returns true when the
+ * screen goes dark or lights up. */
+static bool update_power(app *a, int64_t wall)
+{
+    if (!a->cfg->screen_off) return false;
+    const tz_zone *zone = a->d ? a->d->zone : a->power_zone;
+    bool off = power_off_at(a->cfg->screen_off, wall, zone, &a->power_next);
+    bool dark = off && a->n_alert_on == 0;
+    if (a->dark_known && dark == a->dark) return false;
+    bool first = !a->dark_known;
+    a->dark = dark;
+    a->dark_known = true;
+    char until[40];
+    status_iso8601(a->power_next, until, sizeof until);
+    if (dark)
+        log_msg(LOG_INFO, "screen off by the schedule until %s", until);
+    else if (off)
+        log_msg(LOG_INFO, "an emergency alert lights the screen in its off hours");
+    else if (!first)
+        log_msg(LOG_INFO, "screen on by the schedule");
+    panel_set(a->panel, !dark);
+    return true;
+}
+
 static bool waiting_mode(const app *a)
 {
     if (!a->d || a->d->m->n_slides == 0)
         return !a->d || (a->d->m->n_ticker == 0 && a->d->m->n_alerts == 0);
     for (size_t i = 0; i < a->n; i++)
-        if (!a->st[i].failed)
-            return false;
+        if (!a->st[i].failed) return false;
     return true; /* every slide failed: tell the technician why */
 }
 
@@ -300,20 +324,17 @@ static bool waiting_mode(const app *a)
 
 static void relayout(app *a)
 {
-    bool has_header =
-        a->d && (a->d->m->title || a->d->m->subtitle || a->d->m->has_logo);
+    bool has_header = a->d && (a->d->m->title || a->d->m->subtitle || a->d->m->has_logo);
     bool has_ticker = a->n_ticker_on > 0;
     layout_screen lay;
     layout_screen_compute(a->lw, a->lh, has_header, has_ticker, &lay);
-    if (a->laid_out && memcmp(&lay, &a->lay, sizeof lay) == 0)
-        return;
+    if (a->laid_out && memcmp(&lay, &a->lay, sizeof lay) == 0) return;
     a->lay = lay;
     a->laid_out = true;
     /* Old textures stay on screen (scaled) until their replacements arrive:
      * a new generation invalidates the requests, never the picture. */
     a->gen++;
-    if (a->prep)
-        prep_drop_stale(a->prep, a->gen);
+    if (a->prep) prep_drop_stale(a->prep, a->gen);
     a->damage |= DMG_FULL;
 }
 
@@ -325,11 +346,9 @@ static prep_job job_base(app *a, prep_kind kind)
 
 static void request_slide(app *a, int i)
 {
-    if (i < 0 || (size_t)i >= a->n || a->st[i].failed || a->req_gen[i] == a->gen)
-        return;
+    if (i < 0 || (size_t)i >= a->n || a->st[i].failed || a->req_gen[i] == a->gen) return;
     for (size_t s = 0; s < SLOTS; s++)
-        if (a->slots[s].index == i && a->slots[s].gen == a->gen)
-            return;
+        if (a->slots[s].index == i && a->slots[s].gen == a->gen) return;
     prep_job j = job_base(a, PREP_SLIDE);
     j.index = i;
     j.w = a->lay.main.w;
@@ -345,8 +364,8 @@ static int clock_width(const app *a)
 
 static long alert_key_of(const app *a, size_t *turn_out)
 {
-    size_t turn = show_alert_turn(a->n_alert_on, a->o->screenshot ? 0 : mono_now(),
-                                  a->cfg->alert_duration);
+    size_t turn =
+        show_alert_turn(a->n_alert_on, a->o->screenshot ? 0 : mono_now(), a->cfg->alert_duration);
     *turn_out = turn;
     return (long)a->alert_on[turn] * 10000 + (long)turn * 100 + (long)a->n_alert_on;
 }
@@ -378,8 +397,8 @@ static void request_all(app *a, int shot_slide)
         if (a->waiting_req_key != key) {
             prep_job j = {.kind = PREP_WAITING, .w = a->lw, .h = a->lh, .gen = a->gen};
             j.info[0] = strdup(c->display_id ? c->display_id : "unknown");
-            j.info[2] = c->server ? strdup(c->server)
-                                  : (c->manifest_url ? strdup(c->manifest_url) : NULL);
+            j.info[2] =
+                c->server ? strdup(c->server) : (c->manifest_url ? strdup(c->manifest_url) : NULL);
             j.info[3] = content[0] ? strdup(content) : NULL;
             j.info[4] = strdup(error);
             j.info[5] = strdup(SIGNAGE_VERSION);
@@ -454,16 +473,14 @@ static void request_all(app *a, int shot_slide)
 static bool slot_needed(const app *a, int index, int shot_slide)
 {
     return index == a->view.cur || index == a->view.prev ||
-           (index == a->view.want_next && a->view.prev < 0) ||
-           index == shot_slide ||
+           (index == a->view.want_next && a->view.prev < 0) || index == shot_slide ||
            (a->view.cur < 0 && index == show_next_candidate(a->st, a->n, -1));
 }
 
 static slot *slot_for(app *a, int index)
 {
     for (size_t s = 0; s < SLOTS; s++)
-        if (a->slots[s].index == index)
-            return &a->slots[s];
+        if (a->slots[s].index == index) return &a->slots[s];
     return NULL;
 }
 
@@ -499,13 +516,10 @@ static void swap_deck(app *a, deck *nd)
     int ncur = -1, nprev = -1;
     for (size_t s = 0; s < SLOTS && od; s++) {
         slot *sl = &a->slots[s];
-        if (sl->index < 0)
-            continue;
+        if (sl->index < 0) continue;
         int ni = deck_find_slide(nd, od->m->slides[sl->index].id);
-        if (sl->index == a->view.cur)
-            ncur = ni;
-        if (sl->index == a->view.prev)
-            nprev = ni;
+        if (sl->index == a->view.cur) ncur = ni;
+        if (sl->index == a->view.prev) nprev = ni;
         if (ni < 0 && sl->index == a->view.cur) {
             pic_free(&a->ghost);
             a->ghost = sl->pic; /* keep the picture on screen */
@@ -517,14 +531,15 @@ static void swap_deck(app *a, deck *nd)
     }
     free_deck_arrays(a);
     a->d = nd;
-    if (ensure_deck_arrays(a) != 0)
-        log_msg(LOG_ERR, "out of memory taking the new deck");
+    if (ensure_deck_arrays(a) != 0) log_msg(LOG_ERR, "out of memory taking the new deck");
     for (size_t s = 0; s < SLOTS; s++)
-        if (a->slots[s].index >= 0)
-            a->st[a->slots[s].index].ready = true;
+        if (a->slots[s].index >= 0) a->st[a->slots[s].index].ready = true;
     show_remap(&a->sh, ncur, nprev);
-    a->view = (show_view){.cur = ncur, .prev = nprev, .progress = a->view.progress,
-                          .kind = a->view.kind, .want_next = -1};
+    a->view = (show_view){.cur = ncur,
+                          .prev = nprev,
+                          .progress = a->view.progress,
+                          .kind = a->view.kind,
+                          .want_next = -1};
     /* Everything is redrawn for the new deck; old textures stay until then. */
     a->gen++;
     prep_drop_stale(a->prep, a->gen);
@@ -544,23 +559,22 @@ static void swap_deck(app *a, deck *nd)
 /* A deck the sync thread finished (all files verified) goes on air. */
 static void take_synced(app *a)
 {
-    if (!a->o->sync)
-        return;
+    if (!a->o->sync) return;
     deck *nd = sync_take_deck(a->o->sync);
-    if (nd)
-        swap_deck(a, nd);
+    if (nd) swap_deck(a, nd);
 }
 
 /* What is on screen, for the status file and the heartbeat. */
 static void post_status(app *a)
 {
-    if (!a->o->board)
-        return;
+    if (!a->o->board) return;
     const char *kind = "slide", *id = NULL;
     int active = 0;
     for (size_t i = 0; i < a->n; i++)
         active += a->st[i].on_air && !a->st[i].failed;
-    if (waiting_mode(a)) {
+    if (a->dark) {
+        kind = "off";
+    } else if (waiting_mode(a)) {
         kind = "waiting";
     } else if (a->n_alert_on && a->alert) {
         kind = "alert";
@@ -584,8 +598,7 @@ static void take_load(app *a, prep_result *r)
         a->failed_sig = 0;
         swap_deck(a, deck_ref(r->loaded));
     } else if (r->err[0]) {
-        if (r->sig != a->failed_sig)
-            log_msg(LOG_ERR, "%s", r->err);
+        if (r->sig != a->failed_sig) log_msg(LOG_ERR, "%s", r->err);
         a->failed_sig = r->sig;
         a->failed_at = mono_now();
         set_error(a, r->err);
@@ -595,8 +608,7 @@ static void take_load(app *a, prep_result *r)
 
 static void watch_content(app *a, double now)
 {
-    if (!a->o->watch_dir || a->load_pending || now < a->next_watch)
-        return;
+    if (!a->o->watch_dir || a->load_pending || now < a->next_watch) return;
     a->next_watch = now + WATCH_INTERVAL;
     prep_job j = {.kind = PREP_LOAD, .gen = a->gen};
     j.dir = strdup(a->o->watch_dir);
@@ -634,8 +646,7 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         return;
     }
     bool current = r->d == a->d && (r->gen == a->gen || r->kind == PREP_WAITING);
-    if (!current)
-        return;
+    if (!current) return;
     if (r->warn[0] && r->kind == PREP_SLIDE) {
         /* Slides are prepared again every round: say it once per deck. */
         if (!a->warned[r->index])
@@ -644,10 +655,11 @@ static void take_result(app *a, prep_result *r, int shot_slide)
     } else if (r->warn[0]) {
         log_msg(LOG_WARN, "%s", r->warn);
     }
-    if ((r->err[0] || r->warn[0]) && a->o->sync && a->d->cas_dir)
-        report_media(a, r);
+    if ((r->err[0] || r->warn[0]) && a->o->sync && a->d->cas_dir) report_media(a, r);
     if (r->err[0]) {
-        const char *what = r->kind == PREP_SLIDE ? "slide" : r->kind == PREP_ALERT ? "alert" : "screen";
+        const char *what = r->kind == PREP_SLIDE   ? "slide"
+                           : r->kind == PREP_ALERT ? "alert"
+                                                   : "screen";
         char msg[700];
         if (r->kind == PREP_SLIDE)
             snprintf(msg, sizeof msg, "slide \"%s\" skipped: %s", a->d->m->slides[r->index].id,
@@ -656,8 +668,7 @@ static void take_result(app *a, prep_result *r, int shot_slide)
             snprintf(msg, sizeof msg, "%s not drawn: %s", what, r->err);
         log_msg(LOG_ERR, "%s", msg);
         set_error(a, msg);
-        if (r->kind == PREP_SLIDE)
-            a->st[r->index].failed = true;
+        if (r->kind == PREP_SLIDE) a->st[r->index].failed = true;
         a->damage |= DMG_FULL;
         return;
     }
@@ -666,13 +677,10 @@ static void take_result(app *a, prep_result *r, int shot_slide)
     unsigned dmg = DMG_FULL;
     switch (r->kind) {
     case PREP_SLIDE: {
-        if (!slot_needed(a, r->index, shot_slide))
-            return;
+        if (!slot_needed(a, r->index, shot_slide)) return;
         slot *sl = slot_for(a, r->index);
-        if (!sl)
-            sl = slot_for(a, -1);
-        if (!sl)
-            return;
+        if (!sl) sl = slot_for(a, -1);
+        if (!sl) return;
         picture pic = {0};
         if (a->direct && r->surf && r->surf->format->format == SDL_PIXELFORMAT_ARGB8888) {
             pic.surf = r->surf; /* taken over from the result */
@@ -705,8 +713,7 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         }
         for (size_t i = 0; i < r->strip.n; i++) {
             t.tiles[t.n] = upload(a, r->strip.tiles[i]);
-            if (!t.tiles[t.n])
-                continue;
+            if (!t.tiles[t.n]) continue;
             t.tile_w[t.n] = r->strip.tiles[i]->w;
             t.width += t.tile_w[t.n];
             t.n++;
@@ -716,8 +723,7 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         a->ticker = t;
         a->ticker_have_sig = a->ticker_req_sig;
         /* New items start at the left; a re-layout keeps the motion going. */
-        if (!same_items)
-            a->ticker_t0 = mono_now();
+        if (!same_items) a->ticker_t0 = mono_now();
         dmg = DMG_TICKER;
         break;
     }
@@ -764,8 +770,7 @@ static void take_result(app *a, prep_result *r, int shot_slide)
  * copied unblended unless a fade asks for alpha. */
 static void copy_rect(app *a, SDL_Texture *t, layout_rect r, Uint8 alpha)
 {
-    if (!t)
-        return;
+    if (!t) return;
     SDL_SetTextureBlendMode(t, alpha < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
     SDL_SetTextureAlphaMod(t, alpha);
     SDL_Rect dst = {r.x, r.y, r.w, r.h};
@@ -775,8 +780,7 @@ static void copy_rect(app *a, SDL_Texture *t, layout_rect r, Uint8 alpha)
 /* Textures with transparent parts (clock, ticker text) drawn over others. */
 static void copy_over(app *a, SDL_Texture *t, layout_rect r)
 {
-    if (!t)
-        return;
+    if (!t) return;
     SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
     SDL_SetTextureAlphaMod(t, 255);
     SDL_Rect dst = {r.x, r.y, r.w, r.h};
@@ -812,8 +816,7 @@ static void request_clock(app *a, int64_t wall)
 {
     char t[16], date[64];
     int64_t key = clock_texts(a, wall, t, sizeof t, date, sizeof date);
-    if (a->clock_req_key == key && a->clock_gen == a->gen)
-        return;
+    if (a->clock_req_key == key && a->clock_gen == a->gen) return;
     prep_job j = {.kind = PREP_CLOCK, .w = clock_width(a), .h = a->lay.header.h, .gen = a->gen};
     j.d = deck_ref(a->d);
     j.sig = (uint64_t)key;
@@ -828,8 +831,7 @@ static void request_clock(app *a, int64_t wall)
  * draws no text); at the turn of the minute the prepared one goes up. */
 static void update_clock(app *a, int64_t wall)
 {
-    if (!a->lay.header.h || !a->d)
-        return;
+    if (!a->lay.header.h || !a->d) return;
     char t[16], date[64];
     int64_t key = clock_texts(a, wall, t, sizeof t, date, sizeof date);
     if (key != a->clock_key && a->clock_next && a->clock_next_key == key) {
@@ -848,11 +850,11 @@ static void update_clock(app *a, int64_t wall)
 static void draw_ticker(app *a, double now)
 {
     layout_rect r = a->lay.ticker;
-    if (!r.h)
-        return;
+    if (!r.h) return;
     SDL_Color accent = compose_accent(a->d);
-    fill_rect(a, r, (SDL_Color){(Uint8)(accent.r * 62 / 100), (Uint8)(accent.g * 62 / 100),
-                                (Uint8)(accent.b * 62 / 100), 255});
+    fill_rect(a, r,
+              (SDL_Color){(Uint8)(accent.r * 62 / 100), (Uint8)(accent.g * 62 / 100),
+                          (Uint8)(accent.b * 62 / 100), 255});
     ticker_tex *t = &a->ticker;
     int lw = t->label ? t->label_w : 0;
     int pad = r.h / 2; /* breathing room between the label and the text */
@@ -875,8 +877,7 @@ static void draw_ticker(app *a, double now)
         }
         SDL_RenderSetClipRect(a->ren, NULL);
     }
-    if (t->label)
-        copy_rect(a, t->label, (layout_rect){r.x, r.y, lw, r.h}, 255);
+    if (t->label) copy_rect(a, t->label, (layout_rect){r.x, r.y, lw, r.h}, 255);
 }
 
 static const picture *slide_pic(app *a, int index)
@@ -891,8 +892,7 @@ static SDL_Surface *window_pixels(app *a)
 {
     SDL_RenderFlush(a->ren);
     SDL_Surface *ws = SDL_GetWindowSurface(a->win);
-    if (!ws || ws->format->BytesPerPixel != 4 || SDL_MUSTLOCK(ws))
-        return NULL;
+    if (!ws || ws->format->BytesPerPixel != 4 || SDL_MUSTLOCK(ws)) return NULL;
     return ws;
 }
 
@@ -921,17 +921,19 @@ static void put(app *a, const picture *p, const picture *under, int x, int y, la
     }
     bool mix = t < BLEND_ONE && under && under->surf && under->surf->w == p->surf->w &&
                under->surf->h == p->surf->h;
-    int x0 = x > clip.x ? x : clip.x, x1 = x + clip.w < clip.x + clip.w ? x + clip.w : clip.x + clip.w;
-    if (x1 <= x0 || x0 < 0 || x1 > ws->w || clip.y < 0 || clip.y + clip.h > ws->h)
-        return;
+    int x0 = x > clip.x ? x : clip.x,
+        x1 = x + clip.w < clip.x + clip.w ? x + clip.w : clip.x + clip.w;
+    if (x1 <= x0 || x0 < 0 || x1 > ws->w || clip.y < 0 || clip.y + clip.h > ws->h) return;
     size_t bytes = (size_t)(x1 - x0) * 4;
     for (int row = 0; row < clip.h; row++) {
         uint8_t *d = (uint8_t *)ws->pixels + (size_t)(clip.y + row) * ws->pitch + (size_t)x0 * 4;
-        const uint8_t *src = (const uint8_t *)p->surf->pixels + (size_t)row * p->surf->pitch +
-                             (size_t)(x0 - x) * 4;
+        const uint8_t *src =
+            (const uint8_t *)p->surf->pixels + (size_t)row * p->surf->pitch + (size_t)(x0 - x) * 4;
         if (mix)
-            blend_mix(d, (const uint8_t *)under->surf->pixels + (size_t)row * under->surf->pitch +
-                             (size_t)(x0 - x) * 4, src, bytes, t);
+            blend_mix(d,
+                      (const uint8_t *)under->surf->pixels + (size_t)row * under->surf->pitch +
+                          (size_t)(x0 - x) * 4,
+                      src, bytes, t);
         else if (t < BLEND_ONE)
             blend_over(d, src, bytes, t); /* over whatever was drawn there */
         else
@@ -951,8 +953,7 @@ static void draw_main(app *a)
 {
     layout_rect m = a->lay.main;
     const picture *cur = slide_pic(a, a->view.cur), *prev = slide_pic(a, a->view.prev);
-    if (cur)
-        pic_free(&a->ghost);
+    if (cur) pic_free(&a->ghost);
     if (!cur) {
         if (pic_ok(&a->ghost))
             draw_pic(a, &a->ghost, m);
@@ -990,8 +991,7 @@ static void read_back(app *a)
 {
     int w = a->pw, h = a->ph;
     uint8_t *px = malloc((size_t)w * h * 4);
-    if (!px)
-        return;
+    if (!px) return;
     if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGBA32, px, w * 4) != 0) {
         log_msg(LOG_WARN, "screenshot: %s", SDL_GetError());
         free(px);
@@ -1002,28 +1002,27 @@ static void read_back(app *a)
 
 static void draw_header(app *a)
 {
-    if (!a->lay.header.h)
-        return;
+    if (!a->lay.header.h) return;
     if (a->header)
         copy_rect(a, a->header, a->lay.header, 255);
     else
         fill_rect(a, a->lay.header, compose_accent(a->d));
     int cw = clock_width(a);
-    copy_over(a, a->clock, (layout_rect){a->lay.header.w - cw, a->lay.header.y, cw, a->lay.header.h});
+    copy_over(a, a->clock,
+              (layout_rect){a->lay.header.w - cw, a->lay.header.y, cw, a->lay.header.h});
 }
 
 static bool something_to_show(app *a)
 {
-    if (waiting_mode(a))
-        return a->waiting != NULL;
-    if (a->n_alert_on)
-        return a->alert != NULL;
+    if (a->dark) return true;
+    if (waiting_mode(a)) return a->waiting != NULL;
+    if (a->n_alert_on) return a->alert != NULL;
     return slide_ready(a, a->view.cur) || a->idle || pic_ok(&a->ghost);
 }
 
 static bool covered(const app *a)
 {
-    return waiting_mode(a) || (a->n_alert_on && a->alert);
+    return a->dark || waiting_mode(a) || (a->n_alert_on && a->alert);
 }
 
 /* For --frame-log: the frame just drawn, before it is shown (the caller
@@ -1033,13 +1032,16 @@ static void log_frame(app *a, unsigned dmg, framelog_frame *out)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     double cpu = (double)ts.tv_sec + ts.tv_nsec / 1e9;
-    framelog_frame fr = {.cpu = cpu - a->flog_cpu, .cur = a->view.cur,
-                         .prev = a->view.prev, .progress = a->view.progress};
+    framelog_frame fr = {.cpu = cpu - a->flog_cpu,
+                         .cur = a->view.cur,
+                         .prev = a->view.prev,
+                         .progress = a->view.progress};
     a->flog_cpu = cpu;
     fr.flags = (dmg & DMG_FULL ? FRAMELOG_FULL : 0) | (dmg & DMG_MAIN ? FRAMELOG_MAIN : 0) |
                (dmg & DMG_HEADER ? FRAMELOG_HEADER : 0) | (dmg & DMG_TICKER ? FRAMELOG_TICKER : 0) |
-               (waiting_mode(a) ? FRAMELOG_WAITING
-                                : a->n_alert_on && a->alert ? FRAMELOG_ALERT : 0) |
+               (waiting_mode(a)             ? FRAMELOG_WAITING
+                : a->n_alert_on && a->alert ? FRAMELOG_ALERT
+                                            : 0) |
                (a->flog_new_deck ? FRAMELOG_NEW_DECK : 0);
     a->flog_new_deck = false;
     /* The slide area as the screen will show it: straight from the window
@@ -1071,8 +1073,7 @@ static void present(app *a, unsigned dmg)
     }
     SDL_Rect rects[3];
     int n = 0;
-    if (dmg & DMG_FULL)
-        dmg = DMG_HEADER | DMG_MAIN | DMG_TICKER;
+    if (dmg & DMG_FULL) dmg = DMG_HEADER | DMG_MAIN | DMG_TICKER;
     const layout_rect *bands[3] = {&a->lay.header, &a->lay.main, &a->lay.ticker};
     const unsigned bits[3] = {DMG_HEADER, DMG_MAIN, DMG_TICKER};
     for (int i = 0; i < 3; i++)
@@ -1092,21 +1093,19 @@ static void draw_frame(app *a, double now, unsigned dmg)
     /* Full frames where bands do not apply: a screen-covering picture, a
      * rotated screen, a GPU (its back buffer is undefined after a flip),
      * a screenshot. */
-    if (!a->partial || a->rot || a->read_back || covered(a))
-        dmg = DMG_FULL;
+    if (!a->partial || a->rot || a->read_back || covered(a)) dmg = DMG_FULL;
     SDL_SetRenderTarget(a->ren, a->rot);
-    if (waiting_mode(a)) {
+    if (a->dark) {
+        fill_rect(a, (layout_rect){0, 0, a->lw, a->lh}, (SDL_Color){0, 0, 0, 255});
+    } else if (waiting_mode(a)) {
         fill_rect(a, (layout_rect){0, 0, a->lw, a->lh}, (SDL_Color){0x1E, 0x2A, 0x38, 255});
         copy_rect(a, a->waiting, (layout_rect){0, 0, a->lw, a->lh}, 255);
     } else if (a->n_alert_on && a->alert) {
         copy_rect(a, a->alert, (layout_rect){0, 0, a->lw, a->lh}, 255);
     } else {
-        if (dmg & (DMG_FULL | DMG_HEADER))
-            draw_header(a);
-        if (dmg & (DMG_FULL | DMG_MAIN))
-            draw_main(a);
-        if (dmg & (DMG_FULL | DMG_TICKER))
-            draw_ticker(a, now);
+        if (dmg & (DMG_FULL | DMG_HEADER)) draw_header(a);
+        if (dmg & (DMG_FULL | DMG_MAIN)) draw_main(a);
+        if (dmg & (DMG_FULL | DMG_TICKER)) draw_ticker(a, now);
     }
     if (a->rot) {
         SDL_SetRenderTarget(a->ren, NULL);
@@ -1120,8 +1119,7 @@ static void draw_frame(app *a, double now, unsigned dmg)
         a->read_back = false;
     }
     framelog_frame fr;
-    if (a->flog)
-        log_frame(a, dmg, &fr);
+    if (a->flog) log_frame(a, dmg, &fr);
     present(a, dmg);
     if (a->flog) {
         fr.t = monoclock_now() - a->flog_t0;
@@ -1135,8 +1133,7 @@ static void draw_frame(app *a, double now, unsigned dmg)
 static bool gl_is_software(SDL_Renderer *ren)
 {
     SDL_RendererInfo info;
-    if (SDL_GetRendererInfo(ren, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
-        return false;
+    if (SDL_GetRendererInfo(ren, &info) != 0 || strncmp(info.name, "opengl", 6) != 0) return false;
     typedef const unsigned char *(*get_string_fn)(unsigned int);
     get_string_fn get_string = (get_string_fn)SDL_GL_GetProcAddress("glGetString");
     const char *name = get_string ? (const char *)get_string(0x1F01 /* GL_RENDERER */) : NULL;
@@ -1164,11 +1161,9 @@ static bool x11_without_wm(void)
 {
 #ifdef SIGNAGE_HAVE_X11
     const char *drv = SDL_GetCurrentVideoDriver();
-    if (!drv || strcmp(drv, "x11") != 0)
-        return false;
+    if (!drv || strcmp(drv, "x11") != 0) return false;
     Display *dpy = XOpenDisplay(NULL);
-    if (!dpy)
-        return false;
+    if (!dpy) return false;
     /* EWMH: a running window manager sets this on the root window */
     Atom check = XInternAtom(dpy, "_NET_SUPPORTING_WM_CHECK", True);
     bool wm = false;
@@ -1180,8 +1175,7 @@ static bool x11_without_wm(void)
         wm = XGetWindowProperty(dpy, DefaultRootWindow(dpy), check, 0, 1, False, AnyPropertyType,
                                 &type, &format, &n, &after, &data) == Success &&
              n > 0;
-        if (data)
-            XFree(data);
+        if (data) XFree(data);
     }
     XCloseDisplay(dpy);
     return !wm;
@@ -1211,16 +1205,19 @@ static int create_output(app *a)
                 w = 1280;
                 h = 720;
             }
+        } else if (w) {
+            /* `size` is a display mode: a 4K panel driven at 1080p draws a
+             * quarter of the pixels and holds a quarter of the memory. */
+            flags |= SDL_WINDOW_FULLSCREEN;
         } else {
             flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-            if (!w) {
-                w = 1920;
-                h = 1080;
-            }
+            w = 1920;
+            h = 1080;
         }
         int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
         SDL_DisplayMode desk;
-        if (!c->windowed && x11_without_wm() && SDL_GetDesktopDisplayMode(0, &desk) == 0) {
+        if (!c->windowed && x11_without_wm() && SDL_GetDesktopDisplayMode(0, &desk) == 0 &&
+            (!c->width || (desk.w == c->width && desk.h == c->height))) {
             flags = (flags & ~(Uint32)SDL_WINDOW_FULLSCREEN_DESKTOP) | SDL_WINDOW_BORDERLESS;
             x = y = 0;
             w = desk.w;
@@ -1233,8 +1230,7 @@ static int create_output(app *a)
                     SDL_GetError());
             return -1;
         }
-        if (!c->windowed)
-            SDL_ShowCursor(SDL_DISABLE);
+        if (!c->windowed) SDL_ShowCursor(SDL_DISABLE);
         /* vsync paces animation on every driver and avoids tearing (and the
          * Pi 5 KMSDRM async page-flip garbage). */
         const char *forced = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
@@ -1254,8 +1250,7 @@ static int create_output(app *a)
             SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
             a->ren = NULL;
         }
-        if (!a->ren)
-            a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
         if (!a->ren) {
             log_msg(LOG_ERR, "cannot create a renderer: %s", SDL_GetError());
             return -1;
@@ -1275,6 +1270,9 @@ static int create_output(app *a)
                     a->partial ? ", redrawing changed areas only" : "");
         }
         SDL_GetRendererOutputSize(a->ren, &a->pw, &a->ph);
+        if (!c->windowed && c->width && (a->pw != c->width || a->ph != c->height))
+            log_msg(LOG_WARN, "size = %dx%d: the display has no such mode; drawing at %dx%d",
+                    c->width, c->height, a->pw, a->ph);
     }
     return 0;
 }
@@ -1285,10 +1283,9 @@ static int setup_rotation(app *a)
     bool quarter = a->cfg->rotate == 90 || a->cfg->rotate == 270;
     a->lw = quarter ? a->ph : a->pw;
     a->lh = quarter ? a->pw : a->ph;
-    if (a->cfg->rotate == 0)
-        return 0;
-    a->rot = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, a->lw,
-                               a->lh);
+    if (a->cfg->rotate == 0) return 0;
+    a->rot =
+        SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, a->lw, a->lh);
     if (!a->rot) {
         log_msg(LOG_ERR, "cannot rotate: %s", SDL_GetError());
         return -1;
@@ -1320,16 +1317,11 @@ static int save_png_atomic(SDL_Surface *s, const char *path)
 
 static bool shot_complete(app *a, int shot_slide)
 {
-    if (waiting_mode(a))
-        return a->waiting && a->waiting_key == a->waiting_req_key;
-    if (a->lay.header.h && (!a->header || !a->clock))
-        return false;
-    if (a->n_ticker_on && a->ticker_have_sig != a->ticker_sig)
-        return false;
-    if (a->n_alert_on && !a->alert)
-        return false;
-    if (shot_slide >= 0)
-        return a->st[shot_slide].ready || a->st[shot_slide].failed;
+    if (waiting_mode(a)) return a->waiting && a->waiting_key == a->waiting_req_key;
+    if (a->lay.header.h && (!a->header || !a->clock)) return false;
+    if (a->n_ticker_on && a->ticker_have_sig != a->ticker_sig) return false;
+    if (a->n_alert_on && !a->alert) return false;
+    if (shot_slide >= 0) return a->st[shot_slide].ready || a->st[shot_slide].failed;
     return a->idle != NULL;
 }
 
@@ -1338,6 +1330,8 @@ static int run_screenshot(app *a)
     int shot = -1;
     int64_t wall = wall_now(a);
     evaluate(a, wall);
+    if (!a->o->slide_id)
+        update_power(a, wall); /* the screen as it is then; a chosen slide is shown anyway */
     if (a->d && a->o->slide_id) {
         shot = deck_find_slide(a->d, a->o->slide_id);
         if (shot < 0) {
@@ -1362,7 +1356,8 @@ static int run_screenshot(app *a)
             prep_result_free(&r);
         }
         if (SDL_GetTicks64() > deadline) {
-            log_msg(LOG_ERR, "screenshot: content not ready after %d s", SCREENSHOT_TIMEOUT_MS / 1000);
+            log_msg(LOG_ERR, "screenshot: content not ready after %d s",
+                    SCREENSHOT_TIMEOUT_MS / 1000);
             return -1;
         }
     }
@@ -1374,6 +1369,29 @@ static int run_screenshot(app *a)
     a->view = (show_view){.cur = shot, .prev = -1, .progress = 1.0, .want_next = -1};
     draw_frame(a, 0, DMG_FULL);
     return save_png_atomic(a->shot, a->o->screenshot);
+}
+
+/* What `systemctl status` shows under the unit; with `ready`, also that
+ * the service has started (its first frame is on the screen). */
+static void tell_systemd(app *a, bool ready)
+{
+    char line[400];
+    char until[40];
+    status_iso8601(a->power_next, until, sizeof until);
+    if (a->dark)
+        snprintf(line, sizeof line, "screen off by the schedule until %s", until);
+    else if (!a->d || a->view.cur < 0)
+        snprintf(line, sizeof line, "waiting for content%s%.300s", a->last_error[0] ? ": " : "",
+                 a->last_error);
+    else
+        snprintf(line, sizeof line, "slide %d of %zu on screen (\"%.200s\")", a->view.cur + 1, a->n,
+                 a->d->m->slides[a->view.cur].id);
+    if (ready) {
+        notify_ready(line);
+        a->ready = true;
+    } else {
+        notify_status(line);
+    }
 }
 
 static int run_live(app *a)
@@ -1390,6 +1408,7 @@ static int run_live(app *a)
     }
     show_init(&a->sh, a->cfg->transition_time);
     a->mono0 = mono_now();
+    notify_watchdog_init(&a->wd, a->mono0);
     a->ticker_t0 = a->mono0;
     a->last_eval = INT64_MIN;
     bool quit = false, first_content = false;
@@ -1398,8 +1417,11 @@ static int run_live(app *a)
         double now = mono_now();
         int64_t wall = wall_now(a);
         if (wall != a->last_eval) {
-            if (evaluate(a, wall))
+            if (evaluate(a, wall)) a->damage |= DMG_FULL;
+            if (update_power(a, wall)) {
                 a->damage |= DMG_FULL;
+                tell_systemd(a, false);
+            }
             a->last_eval = wall;
         }
         relayout(a);
@@ -1418,12 +1440,13 @@ static int run_live(app *a)
         if (slides_visible && (before.cur != a->view.cur || before.prev != a->view.prev ||
                                before.progress != a->view.progress))
             a->damage |= DMG_MAIN;
-        if (a->view.cur != before.cur && a->view.cur >= 0)
+        if (a->view.cur != before.cur && a->view.cur >= 0) {
             log_msg(LOG_DEBUG, "slide \"%s\" on screen", a->d->m->slides[a->view.cur].id);
+            tell_systemd(a, false);
+        }
         bool ticker_moves = slides_visible && a->lay.ticker.h && a->ticker.n;
         bool animating = (slides_visible && a->view.prev >= 0) || ticker_moves;
-        if (ticker_moves)
-            a->damage |= DMG_TICKER;
+        if (ticker_moves) a->damage |= DMG_TICKER;
         bool shot = a->o->board && status_screenshot_requested(a->o->board);
         /* The first frame waits (a moment) for real content, so a screen
          * never flashes an empty background before its first slide. */
@@ -1439,6 +1462,14 @@ static int run_live(app *a)
                 log_msg(LOG_INFO, "first content frame after %.0f ms",
                         (mono_now() - a->mono0) * 1000);
             }
+            if (!a->ready) tell_systemd(a, true); /* started: the screen shows something */
+        }
+        notify_watchdog_tick(&a->wd, now);
+        if (a->o->fault_hang_after > 0 && now - a->mono0 >= a->o->fault_hang_after) {
+            /* SIGNAGE_FAULT=render-hang: the watchdog test's hung renderer */
+            log_msg(LOG_WARN, "fault injection: the render loop hangs now");
+            for (;;)
+                pause();
         }
 
         /* Sleep until something changes: the next frame while animating,
@@ -1453,8 +1484,8 @@ static int run_live(app *a)
             /* a hidden transition needs no frames: look again now and then */
             wait_s = a->view.next_event > now ? a->view.next_event - now : 0.1;
         }
-        if (a->o->run_for > 0 && now - a->mono0 >= a->o->run_for)
-            break;
+        wait_s = notify_watchdog_wait(&a->wd, now, wait_s);
+        if (a->o->run_for > 0 && now - a->mono0 >= a->o->run_for) break;
         int wait_ms = wait_s <= 0 ? 0 : (int)ceil(wait_s * 1000);
         SDL_Event ev;
         int got = wait_ms > 0 ? SDL_WaitEventTimeout(&ev, wait_ms) : SDL_PollEvent(&ev);
@@ -1472,8 +1503,7 @@ static int run_live(app *a)
                 if (pw != a->pw || ph != a->ph) {
                     a->pw = pw;
                     a->ph = ph;
-                    if (setup_rotation(a) != 0)
-                        return -1;
+                    if (setup_rotation(a) != 0) return -1;
                 }
                 a->damage |= DMG_FULL;
             }
@@ -1485,6 +1515,7 @@ static int run_live(app *a)
             prep_result_free(&r);
         }
     }
+    notify_stopping();
     log_msg(LOG_DEBUG, "%lu frames in %.1f s", a->frames, mono_now() - a->mono0);
     if (a->flog) {
         char err[600];
@@ -1510,8 +1541,7 @@ int screen_run(const screen_opts *opts, deck *d)
     for (size_t s = 0; s < SLOTS; s++)
         a.slots[s].index = -1;
     a.view = (show_view){.cur = -1, .prev = -1, .progress = 1, .want_next = -1};
-    if (opts->last_error)
-        set_error(&a, opts->last_error);
+    if (opts->last_error) set_error(&a, opts->last_error);
     int rc = -1;
     diag_list diags;
     diag_init(&diags);
@@ -1535,9 +1565,17 @@ int screen_run(const screen_opts *opts, deck *d)
         goto out;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
-    if (ensure_deck_arrays(&a) != 0 || create_output(&a) != 0 || setup_rotation(&a) != 0)
-        goto out;
+    if (ensure_deck_arrays(&a) != 0 || create_output(&a) != 0 || setup_rotation(&a) != 0) goto out;
     a.direct = a.direct && !a.rot; /* a rotated screen is drawn into a texture first */
+    if (c->screen_off) {
+        char err[300];
+        if (tz_load(c->timezone, NULL, &a.power_zone, err, sizeof err) != 0)
+            log_msg(LOG_WARN, "screen_off: %s; the schedule follows UTC until a deck names a zone",
+                    err);
+        if (!opts->screenshot && panel_start(c->screen_on_command, c->screen_off_command, 0,
+                                             &a.panel, err, sizeof err) != 0)
+            log_msg(LOG_WARN, "screen_on/off_command: %s", err);
+    }
     if (prep_wait_open(a.prep, &diags) != 0) {
         log_diags(&diags);
         goto out;
@@ -1545,8 +1583,9 @@ int screen_run(const screen_opts *opts, deck *d)
     log_diags(&diags);
     rc = opts->screenshot ? run_screenshot(&a) : run_live(&a);
 out:
-    if (a.prep)
-        prep_stop(a.prep);
+    panel_stop(a.panel);
+    tz_free(a.power_zone);
+    if (a.prep) prep_stop(a.prep);
     for (size_t s = 0; s < SLOTS; s++)
         pic_free(&a.slots[s].pic);
     destroy(&a.header);
@@ -1557,12 +1596,9 @@ out:
     destroy(&a.waiting);
     destroy(&a.rot);
     ticker_free(&a.ticker);
-    if (a.ren)
-        SDL_DestroyRenderer(a.ren);
-    if (a.shot)
-        SDL_FreeSurface(a.shot);
-    if (a.win)
-        SDL_DestroyWindow(a.win);
+    if (a.ren) SDL_DestroyRenderer(a.ren);
+    if (a.shot) SDL_FreeSurface(a.shot);
+    if (a.win) SDL_DestroyWindow(a.win);
     free_deck_arrays(&a);
     pic_free(&a.ghost);
     deck_unref(a.d);

@@ -24,15 +24,16 @@ typedef struct screen_opts {
     const char *screenshot; /* write one frame to this PNG and exit; NULL = live */
     bool has_at;            /* clock fixed at `at` (screenshot) or starting there (live) */
     int64_t at;
-    const char *slide_id;   /* screenshot: this slide, fully shown */
-    double run_for;         /* live: exit after this many seconds (0 = run forever) */
-    const char *last_error; /* shown on the waiting screen */
-    const char *watch_dir;  /* live: reload this content folder when it changes (NULL = no) */
-    syncer *sync;             /* live: take new decks from it, report bad assets (NULL = no) */
-    status_board *board;    /* live: post what is showing, serve screenshots (NULL = no) */
+    const char *slide_id;      /* screenshot: this slide, fully shown */
+    double run_for;            /* live: exit after this many seconds (0 = run forever) */
+    const char *last_error;    /* shown on the waiting screen */
+    const char *watch_dir;     /* live: reload this content folder when it changes (NULL = no) */
+    syncer *sync;              /* live: take new decks from it, report bad assets (NULL = no) */
+    status_board *board;       /* live: post what is showing, serve screenshots (NULL = no) */
     const char *content_label; /* the waiting screen's "content" line (folder or URL) */
-    unsigned wake_event;    /* an SDL user event type registered by the caller (0 = own) */
-    const char *frame_log;  /* live: record every frame (framelog.h) to this file at exit */
+    unsigned wake_event;       /* an SDL user event type registered by the caller (0 = own) */
+    const char *frame_log;     /* live: record every frame (framelog.h) to this file at exit */
+    double fault_hang_after;   /* tests: the render loop hangs after this many seconds (0 = no) */
 } screen_opts;
 
 /* Runs until quit (or one frame for a screenshot).  `d` may be NULL (no
