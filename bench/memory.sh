@@ -5,11 +5,11 @@
 #   bench/memory.sh BUILD_DIR [--seconds S] [--runs N] [--deck DIR] [--xvfb]
 #
 # For each screen below it plays a copy of the demo deck (content/demo, or
-# --deck DIR) whose slides last 3 s (the copy's manifest.json is rewritten:
-# "duration": 3; the pictures are the same files, so their sha256 still
-# match), for S seconds (default 20: about five slide changes with their
-# fades, the clock and the ticker), N times (default 3), and prints the
-# median (min-max) of:
+# --deck DIR) whose slides last 2 s (the copy's manifest.json is rewritten:
+# "duration": 2; the pictures are the same files, so their sha256 still
+# match), for S seconds (default 24: the demo's 11 slides on air once, each
+# with its transition, plus the clock and the ticker), N times (default 3),
+# and prints the median (min-max) of:
 #
 #   peak RSS   VmHWM from /proc/PID/status, read just before the player is
 #              stopped (SIGTERM; it exits through its normal path)
@@ -17,6 +17,8 @@
 #              (shared libraries counted by their share, as smem does)
 #   anon       RssAnon at the end: the player's own heap (pictures, fonts,
 #              the window's pixels), the part that grows with the screen
+# PSS moves with whatever else on the machine maps the same libraries; the
+# peak RSS is the steadier figure.  Run it under `nice` on a shared machine.
 #
 # Headless, no GPU: SDL's "offscreen" video driver with --windowed --size WxH
 # (its fullscreen ignores --size and is 1024x768, like "dummy"), so the player
@@ -33,10 +35,10 @@
 # buffers (CMA on a Zero 2 W), outside the process's RSS.  See docs/install.md.
 set -euo pipefail
 
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; }
 
 BUILD=""
-SECONDS_PER_RUN=20
+SECONDS_PER_RUN=24
 RUNS=3
 DECK=""
 XVFB=0
@@ -89,7 +91,7 @@ mkdir "$TMP/deck"
 for f in "$DECK"/*; do
     [ "$(basename "$f")" = manifest.json ] || ln -s "$f" "$TMP/deck/"
 done
-sed -E 's/"duration"[[:space:]]*:[[:space:]]*[0-9.]+/"duration": 3/g' "$DECK/manifest.json" \
+sed -E 's/"duration"[[:space:]]*:[[:space:]]*[0-9.]+/"duration": 2/g' "$DECK/manifest.json" \
     >"$TMP/deck/manifest.json"
 
 # "Name:  N kB" from a /proc file, with bash builtins only (no forks while sampling).
@@ -109,7 +111,7 @@ stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 fmt() { # median (min-max) in MiB
     read -r med lo hi <<<"$(stats "$@")"
-    if [ "$lo" = "$hi" ]; then echo "$(mib "$med")"; else echo "$(mib "$med") ($(mib "$lo")–$(mib "$hi"))"; fi
+    if [ "$lo" = "$hi" ]; then echo "$(mib "$med")"; else echo "$(mib "$med") ($(mib "$lo")-$(mib "$hi"))"; fi
 }
 
 XDISPLAY=""
@@ -184,7 +186,7 @@ run_once() { # size rotate
 }
 
 echo "signage-player peak memory: $("$PLAYER" --version), $(uname -m), SDL $(pkg-config --modversion sdl2 2>/dev/null || echo '?')"
-echo "deck: $DECK (slides 3 s, 1 s transitions), $SECONDS_PER_RUN s a run, median (min–max) of $RUNS runs"
+echo "deck: $DECK (slides 2 s, 1 s transitions), $SECONDS_PER_RUN s a run, median (min-max) of $RUNS runs"
 if [ "$XVFB" = 1 ]; then
     echo "video: Xvfb screen of each size, full screen, software renderer (X11)"
 else

@@ -705,17 +705,11 @@ static void parse_line(line_ctx *x, char *s)
     free(where);
 }
 
-int config_load_file(player_config *c, const char *path, diag_list *diags)
+/* Parses buf[0..len) in place; buf[len] must exist (the reader's NUL), since
+ * each line is cut with a NUL where it ends.  Frees buf. */
+static int load_buffer(player_config *c, char *buf, size_t len, const char *path,
+                       diag_list *diags)
 {
-    if (!path) {
-        diag_add(diags, DIAG_ERROR, "no config file name given");
-        return -1;
-    }
-    char *buf;
-    size_t len;
-    if (read_config_file(path, &buf, &len, diags) != 0)
-        return -1;
-
     /* A NUL means this is not a text file (or a UTF-16 one from Notepad);
      * applying half of it would be worse than applying none. */
     const char *nul = memchr(buf, '\0', len);
@@ -757,4 +751,39 @@ int config_load_file(player_config *c, const char *path, diag_list *diags)
     }
     free(buf);
     return x.failed ? -1 : 0;
+}
+
+int config_load_file(player_config *c, const char *path, diag_list *diags)
+{
+    if (!path) {
+        diag_add(diags, DIAG_ERROR, "no config file name given");
+        return -1;
+    }
+    char *buf;
+    size_t len;
+    if (read_config_file(path, &buf, &len, diags) != 0)
+        return -1;
+    return load_buffer(c, buf, len, path, diags);
+}
+
+int config_load_text(player_config *c, const char *text, size_t len, const char *source,
+                     diag_list *diags)
+{
+    if (!source)
+        source = "config";
+    if (len > CONFIG_MAX_FILE) {
+        diag_add(diags, DIAG_ERROR, "%s: larger than %d bytes (config file)", source,
+                 CONFIG_MAX_FILE);
+        return -1;
+    }
+    /* A copy with the NUL the line parser writes past the last line. */
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        diag_add(diags, DIAG_ERROR, "%s: out of memory", source);
+        return -1;
+    }
+    if (len)
+        memcpy(buf, text, len);
+    buf[len] = '\0';
+    return load_buffer(c, buf, len, source, diags);
 }

@@ -67,6 +67,12 @@ void config_free(player_config *c);
  * found (warnings allowed), -1 otherwise; every problem goes to `diags`. */
 int config_load_file(player_config *c, const char *path, diag_list *diags);
 
+/* The same for config text already in memory (`len` bytes, need not be
+ * NUL-terminated); `source` names it in messages as a path would.  Used by
+ * the fuzzer (fuzz/fuzz_config.c). */
+int config_load_text(player_config *c, const char *text, size_t len, const char *source,
+                     diag_list *diags);
+
 /* Applies one key/value as if read from a file (used by tests and by the
  * command line).  `where` names the origin in messages ("--rotate",
  * "player.conf:12").  Returns 0 or -1 (problem added to diags). */

@@ -262,18 +262,36 @@ static int parse_cli(int argc, char **argv, cli *c)
 
 /* SIGNAGE_FAULT: faults the tests inject into a real player, e.g.
  * "render-hang:3" (the render loop hangs 3 s after start: the systemd
- * watchdog test).  Read once, here, and passed down. */
-static double fault_hang_after(void)
+ * watchdog test), "black:2", "black-once:2", "worker-hang:2" (the
+ * self-check tests).  Read once, here, and passed down. */
+static screen_fault parse_fault(double *after)
 {
+    static const struct {
+        const char *name;
+        screen_fault f;
+    } faults[] = {{"render-hang", FAULT_RENDER_HANG},
+                  {"black", FAULT_BLACK},
+                  {"black-once", FAULT_BLACK_ONCE},
+                  {"worker-hang", FAULT_WORKER_HANG}};
     const char *f = getenv("SIGNAGE_FAULT");
-    if (!f || !*f) return 0;
-    char *end;
-    if (strncmp(f, "render-hang:", 12) == 0) {
-        double t = strtod(f + 12, &end);
-        if (!*end && t > 0) return t;
-    }
-    log_msg(LOG_WARN, "SIGNAGE_FAULT=\"%s\" is not a known fault (render-hang:SECONDS)", f);
-    return 0;
+    *after = 0;
+    if (!f || !*f) return FAULT_NONE;
+    const char *colon = strchr(f, ':');
+    for (size_t i = 0; colon && i < sizeof faults / sizeof faults[0]; i++)
+        if (strlen(faults[i].name) == (size_t)(colon - f) &&
+            !strncmp(f, faults[i].name, (size_t)(colon - f))) {
+            char *end;
+            double t = strtod(colon + 1, &end);
+            if (!*end && t >= 0) {
+                *after = t;
+                return faults[i].f;
+            }
+        }
+    log_msg(LOG_WARN,
+            "SIGNAGE_FAULT=\"%s\" is not a known fault (render-hang, black, black-once, "
+            "worker-hang, each :SECONDS)",
+            f);
+    return FAULT_NONE;
 }
 
 static void print_diags(const diag_list *d)
@@ -378,6 +396,43 @@ static deck *load_cached_deck(const char *dir, const char *source, const char *t
     diag_free(&diags);
     free(text);
     return d;
+}
+
+/* Why the last process gave up (its self-check), kept in the state dir so
+ * the next one reports it: a restart by systemd is otherwise invisible on
+ * the dashboard.  Only under systemd ($STATE_DIRECTORY). */
+static void last_restart_path(char *out, size_t len)
+{
+    const char *dir = getenv("STATE_DIRECTORY");
+    out[0] = '\0';
+    if (dir && dir[0] == '/') snprintf(out, len, "%.*s/last-restart", (int)strcspn(dir, ":"), dir);
+}
+
+static void last_restart_load(status_board *b)
+{
+    char path[4200], err[256], *text = NULL;
+    size_t len = 0;
+    last_restart_path(path, sizeof path);
+    if (!path[0] || fileio_read(path, 1024, FILEIO_REGULAR, &text, &len, err, sizeof err) != 0)
+        return;
+    text[strcspn(text, "\n")] = '\0';
+    status_set_last_restart(b, text);
+    log_msg(LOG_WARN, "the previous start ended in a self-check restart: %s", text);
+    free(text);
+}
+
+static void last_restart_save(status_board *b)
+{
+    char path[4200], err[256], when[40], line[400];
+    last_restart_path(path, sizeof path);
+    if (!path[0] || !b) return;
+    status_snapshot s;
+    status_get(b, 0, &s);
+    status_iso8601((int64_t)time(NULL), when, sizeof when);
+    int n = snprintf(line, sizeof line, "%s %s\n", when, s.health_problem);
+    if (fileio_write_atomic(path, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, 1,
+                            err, sizeof err) != 0)
+        log_msg(LOG_WARN, "%s", err);
 }
 
 static void wake_render(void *user)
@@ -516,8 +571,8 @@ int main(int argc, char **argv)
         screen_opts so = {.cfg = &cfg,
                           .run_for = c.run_for,
                           .last_error = last_error,
-                          .content_label = config_path,
-                          .fault_hang_after = fault_hang_after()};
+                          .content_label = config_path};
+        so.fault = parse_fault(&so.fault_after);
         rc = screen_run(&so, NULL) == 0 ? 2 : 1;
         goto out;
     }
@@ -590,6 +645,7 @@ int main(int argc, char **argv)
             goto out;
         }
         if (syncing) status_set_sync(net.board, SYNC_OFFLINE, 0, last_error[0] ? last_error : NULL);
+        last_restart_load(net.board);
         if (net.status_file) {
             /* the status file's directory (e.g. /run/campus-signage) */
             char dir[4096];
@@ -659,9 +715,11 @@ int main(int argc, char **argv)
         .board = net.board,
         .content_label = syncing ? net.manifest_url : content,
         .wake_event = net.wake_event,
-        .fault_hang_after = fault_hang_after(),
     };
-    rc = screen_run(&so, d) == 0 ? 0 : 1;
+    so.fault = parse_fault(&so.fault_after);
+    r = screen_run(&so, d);
+    rc = r == 0 ? 0 : r == SCREEN_EXIT_RESTART ? 3 : 1; /* 3: the self-check gave up */
+    if (r == SCREEN_EXIT_RESTART) last_restart_save(net.board);
     if (rc == 0 && !d && c.screenshot && (content || syncing))
         rc = 1; /* the waiting screen was written, but there is no deck */
 out:

@@ -95,6 +95,34 @@ void status_set_screen(status_board *b, int width, int height)
     pthread_mutex_unlock(&b->mu);
 }
 
+void status_set_health(status_board *b, const char *state, const char *problem, int recoveries)
+{
+    pthread_mutex_lock(&b->mu);
+    if (strcmp(b->s.health, state) != 0 || b->s.recoveries != recoveries ||
+        (problem && strcmp(b->s.health_problem, problem) != 0)) {
+        snprintf(b->s.health, sizeof b->s.health, "%s", state);
+        if (problem) snprintf(b->s.health_problem, sizeof b->s.health_problem, "%s", problem);
+        b->s.recoveries = recoveries;
+        changed(b);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
+void status_set_last_restart(status_board *b, const char *why)
+{
+    pthread_mutex_lock(&b->mu);
+    snprintf(b->s.last_restart, sizeof b->s.last_restart, "%s", why);
+    changed(b);
+    pthread_mutex_unlock(&b->mu);
+}
+
+void status_note_beat(status_board *b)
+{
+    pthread_mutex_lock(&b->mu);
+    b->s.beats++; /* not a change of what is shown: no rewrite of the file */
+    pthread_mutex_unlock(&b->mu);
+}
+
 void status_set_attempt(status_board *b, int64_t when)
 {
     pthread_mutex_lock(&b->mu);
@@ -271,6 +299,12 @@ char *status_json(const status_snapshot *s)
         sync ? sync : json_null(), "cache", "bytes", (json_int_t)s->cache_bytes, "files",
         (json_int_t)s->cache_files, "uptime_s", (json_int_t)s->uptime_s);
     if (root && s->pid > 0) json_object_set_new(root, "pid", json_integer(s->pid));
+    if (root)
+        json_object_set_new(
+            root, "health",
+            json_pack("{s:s, s:s?, s:i, s:s?}", "state", s->health[0] ? s->health : "ok", "problem",
+                      s->health_problem[0] ? s->health_problem : NULL, "recoveries", s->recoveries,
+                      "last_restart", s->last_restart[0] ? s->last_restart : NULL));
     if (!root) return NULL;
     if (s->screen_w > 0 && s->screen_h > 0)
         json_object_set_new(root, "screen",

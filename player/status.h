@@ -36,9 +36,14 @@ typedef struct status_snapshot {
     int64_t cache_bytes, cache_files;
     int progress_done, progress_total; /* assets of the deck being fetched (0/0 = none) */
     double uptime_s;
-    int pid;                /* the player's process, for --info beside it */
-    int screen_w, screen_h; /* the picture's size as laid out (after rotation); 0 = unknown */
-    uint64_t changes;       /* bumped on every change */
+    int pid;                  /* the player's process, for --info beside it */
+    char health[16];          /* self-check (watch.h): "ok", "recovering", "failed" */
+    char health_problem[256]; /* what it saw (the last problem, once recovered) */
+    int recoveries;           /* recovery actions since start */
+    char last_restart[320];   /* why the previous process gave up ("" = it did not) */
+    uint64_t beats;           /* heartbeats the server acknowledged */
+    int screen_w, screen_h;   /* the picture's size as laid out (after rotation); 0 = unknown */
+    uint64_t changes;         /* bumped on every change */
 } status_snapshot;
 
 typedef struct status_board status_board;
@@ -53,6 +58,12 @@ void status_set_version(status_board *b, const char *manifest_version);
 /* The size slides are laid out at (a portrait panel: 1080x1920), so the
  * server can preview at it. */
 void status_set_screen(status_board *b, int width, int height);
+/* Render thread: the self-check's state, problem (NULL = keep) and count. */
+void status_set_health(status_board *b, const char *state, const char *problem, int recoveries);
+/* Main, at start: what the last process's self-check gave up on. */
+void status_set_last_restart(status_board *b, const char *why);
+/* Report thread: a heartbeat reached the server. */
+void status_note_beat(status_board *b);
 
 /* Sync thread. */
 void status_set_attempt(status_board *b, int64_t when);

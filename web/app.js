@@ -30,7 +30,8 @@
       noPreview: '填写内容后显示预览', fade: '淡入淡出', cut: '直接切换', push: '推入',
       mon: '一', tue: '二', wed: '三', thu: '四', fri: '五', sat: '六', sun: '日', from: '从', to: '到',
       addHours: '添加时段', state: '状态', kind: '类型', actions: '操作', up: '上移', down: '下移', groupsTitle: '屏幕分组',
-      k_slide: '节目', k_alert: '紧急通知', k_waiting: '等待内容（技术员页面）', k_idle: '当前无节目', k_none: '启动中',
+      k_slide: '节目', k_alert: '紧急通知', k_waiting: '等待内容（技术员页面）', k_idle: '当前无节目', k_none: '启动中', k_off: '已按时关屏',
+      health: '屏幕自检', h_ok: '正常', h_recovering: '正在恢复', h_failed: '故障，正在重启', recovered: '已自动恢复 {n} 次',
     },
     en: {
       app: 'Campus signage', login: 'Log in', logout: 'Log out', user: 'User name', password: 'Password',
@@ -56,7 +57,8 @@
       noPreview: 'The preview appears as you type', fade: 'Fade', cut: 'Cut', push: 'Push',
       mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', from: 'from', to: 'to',
       addHours: 'Add hours', state: 'State', kind: 'Kind', actions: 'Actions', up: 'Move up', down: 'Move down', groupsTitle: 'Groups of screens',
-      k_slide: 'slide', k_alert: 'alert', k_waiting: 'waiting for content (technician screen)', k_idle: 'nothing on air', k_none: 'starting',
+      k_slide: 'slide', k_alert: 'alert', k_waiting: 'waiting for content (technician screen)', k_idle: 'nothing on air', k_none: 'starting', k_off: 'off by the schedule',
+      health: 'Self-check', h_ok: 'ok', h_recovering: 'recovering', h_failed: 'failed, restarting', recovered: 'recovered {n} times',
     },
   };
   let lang = localStorage.getItem('lang') || 'zh';
@@ -228,6 +230,16 @@
     return m <= 0 ? '<1 ' + t('mins') : m + ' ' + t('mins');
   }
 
+  // What the player's self-check saw (status "health"): a problem in red.
+  function healthText(hl) {
+    if (!hl) return h('dd', { text: '—' });
+    const bad = hl.state && hl.state !== 'ok';
+    let text = t('h_' + (hl.state || 'ok'));
+    if (hl.recoveries) text += ' · ' + t('recovered').replace('{n}', String(hl.recoveries));
+    if (hl.problem && (bad || hl.recoveries)) text += ' · ' + hl.problem;
+    return h('dd', { class: bad ? 'bad health' : 'health', text });
+  }
+
   async function showDashboard(mine) {
     const d = await api('GET', '/api/v1/displays');
     const admin = state.me.role === 'admin';
@@ -257,7 +269,8 @@
         h('dl', {},
           h('dt', { text: t('showing') }), h('dd', { text: st.showing ? (t('k_' + st.showing.kind) + (st.showing.id ? ' ' + st.showing.id : '')) : '—' }),
           h('dt', { text: t('version') }), h('dd', { text: st.manifest_version || '—' }),
-          h('dt', { text: t('lastError') }), h('dd', { class: sync.last_error ? 'bad' : '', text: sync.last_error || '—' })),
+          h('dt', { text: t('lastError') }), h('dd', { class: sync.last_error ? 'bad' : '', text: sync.last_error || '—' }),
+          h('dt', { text: t('health') }), healthText(st.health)),
         shot,
         h('button', { type: 'button', onclick: async () => { await api('POST', '/api/v1/displays/' + encodeURIComponent(x.id) + '/screenshot-request'); toast(t('requestShot') + ' ✓'); }, text: t('requestShot') }),
         form);

@@ -3,7 +3,9 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "sysinfo.h"
 
 typedef struct prep_node {
@@ -43,8 +45,7 @@ void prep_job_clear(prep_job *job)
 
 void prep_result_free(prep_result *r)
 {
-    if (r->surf)
-        SDL_FreeSurface(r->surf);
+    if (r->surf) SDL_FreeSurface(r->surf);
     compose_strip_free(&r->strip);
     deck_unref(r->d);
     deck_unref(r->loaded);
@@ -116,23 +117,25 @@ static void run_job(prep *p, const prep_job *j, prep_result *r)
         break;
     case PREP_LOAD:
         break;
+    case PREP_HANG:
+        log_msg(LOG_WARN, "fault injection: the preparation worker hangs now");
+        for (;;)
+            pause();
     case PREP_CLOCK:
         r->sig = j->sig;
         r->surf = compose_clock(&c->text, j->info[0], j->info[1], j->w, j->h);
         break;
     case PREP_WAITING: {
         char addrs[512];
-        if (!j->info[1])
-            sysinfo_addresses(addrs, sizeof addrs);
-        compose_info info = {j->info[0], j->info[1] ? j->info[1] : addrs, j->info[2],
-                             j->info[3], j->info[4], j->info[5]};
+        if (!j->info[1]) sysinfo_addresses(addrs, sizeof addrs);
+        compose_info info = {j->info[0], j->info[1] ? j->info[1] : addrs,
+                             j->info[2], j->info[3],
+                             j->info[4], j->info[5]};
         r->surf = compose_waiting(c, &info, j->w, j->h);
         break;
     }
     }
-    if (!r->surf && !r->err[0])
-        snprintf(r->err, sizeof r->err, "out of memory");
-
+    if (!r->surf && !r->err[0]) snprintf(r->err, sizeof r->err, "out of memory");
 }
 
 static int worker(void *arg)
@@ -153,12 +156,10 @@ static int worker(void *arg)
     for (;;) {
         while (!p->jobs && !p->quit)
             SDL_CondWait(p->job_ready, p->lock);
-        if (p->quit)
-            break;
+        if (p->quit) break;
         prep_node *n = p->jobs;
         p->jobs = n->next;
-        if (!p->jobs)
-            p->jobs_tail = NULL;
+        if (!p->jobs) p->jobs_tail = NULL;
         p->running++;
         SDL_UnlockMutex(p->lock);
 
@@ -191,8 +192,7 @@ int prep_start(const char *font, const char *font_bold, const char *fallbacks, i
                Uint32 wake_event, prep **out, diag_list *diags)
 {
     prep *p = calloc(1, sizeof *p);
-    if (!p)
-        return -1;
+    if (!p) return -1;
     p->wake_event = wake_event;
     p->compose.max_pixels = max_pixels;
     diag_init(&p->open_diags);
@@ -237,8 +237,7 @@ static void free_nodes(prep_node *n)
 
 void prep_stop(prep *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     if (p->thread) {
         SDL_LockMutex(p->lock);
         p->quit = true;
@@ -248,14 +247,10 @@ void prep_stop(prep *p)
     }
     free_nodes(p->jobs);
     free_nodes(p->results);
-    if (p->lock)
-        SDL_DestroyMutex(p->lock);
-    if (p->job_ready)
-        SDL_DestroyCond(p->job_ready);
-    if (p->result_ready)
-        SDL_DestroyCond(p->result_ready);
-    if (p->opened > 0)
-        compose_close(&p->compose);
+    if (p->lock) SDL_DestroyMutex(p->lock);
+    if (p->job_ready) SDL_DestroyCond(p->job_ready);
+    if (p->result_ready) SDL_DestroyCond(p->result_ready);
+    if (p->opened > 0) compose_close(&p->compose);
     diag_free(&p->open_diags);
     free(p->font);
     free(p->font_bold);
@@ -310,12 +305,10 @@ int prep_poll(prep *p, prep_result *out, int timeout_ms)
     prep_node *n = p->results;
     if (n) {
         p->results = n->next;
-        if (!p->results)
-            p->results_tail = NULL;
+        if (!p->results) p->results_tail = NULL;
     }
     SDL_UnlockMutex(p->lock);
-    if (!n)
-        return 0;
+    if (!n) return 0;
     *out = n->result;
     free(n);
     return 1;

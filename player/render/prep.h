@@ -31,22 +31,23 @@ typedef enum {
     PREP_WAITING,
     PREP_LOAD,  /* (re)load a content folder when its manifest changed */
     PREP_CLOCK, /* the header's clock for one minute (info[0] time, info[1] date, sig = minute) */
+    PREP_HANG,  /* tests only: the worker stops for good (SIGNAGE_FAULT=worker-hang) */
 } prep_kind;
 
 typedef struct prep_job {
     prep_kind kind;
-    deck *d;          /* reference moved to the worker; NULL for PREP_WAITING */
-    int index;        /* slide or alert index */
-    int w, h, unit;   /* size to draw at; unit for text sizes */
-    int clock_w;      /* header: room left for the clock */
-    int turn, turns;  /* alert: which of how many */
-    size_t *items;    /* ticker: indices on air (malloc'ed, moved) */
+    deck *d;         /* reference moved to the worker; NULL for PREP_WAITING */
+    int index;       /* slide or alert index */
+    int w, h, unit;  /* size to draw at; unit for text sizes */
+    int clock_w;     /* header: room left for the clock */
+    int turn, turns; /* alert: which of how many */
+    size_t *items;   /* ticker: indices on air (malloc'ed, moved) */
     size_t n_items;
-    char *info[6];    /* waiting: display, addresses(NULL = ask the system), server,
-                         content, last error, version (malloc'ed, moved) */
-    char *dir;        /* load: the content folder (malloc'ed, moved) */
-    char *tz;         /* load: default timezone (malloc'ed, moved) */
-    uint64_t sig;     /* load: signature of the manifest last loaded (0 = none) */
+    char *info[6]; /* waiting: display, addresses(NULL = ask the system), server,
+                      content, last error, version (malloc'ed, moved) */
+    char *dir;     /* load: the content folder (malloc'ed, moved) */
+    char *tz;      /* load: default timezone (malloc'ed, moved) */
+    uint64_t sig;  /* load: signature of the manifest last loaded (0 = none) */
     uint64_t gen;
 } prep_job;
 
@@ -56,12 +57,12 @@ typedef struct prep_result {
     int index;
     int w, h;
     uint64_t gen;
-    SDL_Surface *surf;     /* slide / header / alert / idle / waiting; ticker label */
-    compose_strip strip;   /* ticker */
-    deck *loaded;          /* load: a new, fully verified deck (NULL = unchanged or failed) */
-    uint64_t sig;          /* load: signature of the manifest looked at */
-    char err[512];         /* non-empty: the job failed */
-    char warn[512];        /* non-empty: a note to log */
+    SDL_Surface *surf;   /* slide / header / alert / idle / waiting; ticker label */
+    compose_strip strip; /* ticker */
+    deck *loaded;        /* load: a new, fully verified deck (NULL = unchanged or failed) */
+    uint64_t sig;        /* load: signature of the manifest looked at */
+    char err[512];       /* non-empty: the job failed */
+    char warn[512];      /* non-empty: a note to log */
 } prep_result;
 
 typedef struct prep prep;

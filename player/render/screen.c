@@ -17,6 +17,7 @@
 #include "monoclock.h"
 #include "log.h"
 #include "notify.h"
+#include "watch.h"
 #include "panel.h"
 #include "power.h"
 #include "render/compose.h"
@@ -59,6 +60,8 @@ typedef struct slot {
     int index; /* -1 = free */
     uint64_t gen;
     picture pic;
+    bool has_sig; /* sig holds the slide's own pixels at the watch grid */
+    uint32_t sig[WATCH_POINTS];
 } slot;
 
 typedef struct ticker_tex {
@@ -138,7 +141,17 @@ typedef struct app {
     tz_zone *power_zone; /* the config's zone, for a screen with no deck */
     panel *panel;        /* screen_on/off_command runner; NULL = none */
     notify_watchdog wd;  /* systemd's watchdog, pinged by this loop only */
-    bool ready;          /* systemd was told READY=1 */
+    watch watch;         /* the self-check's state (watch.h) */
+    bool check_pending;  /* the slide now on screen has not been checked yet */
+    bool check_due;      /* draw_frame: sample this frame */
+    bool check_ok;       /* ... and it did, into `drawn` */
+    uint32_t drawn[WATCH_POINTS];
+    int watch_cur; /* the slide whose time on screen is measured */
+    double cur_since;
+    bool fault_cleared; /* FAULT_BLACK_ONCE: a recovery ended it */
+    bool fault_fired;   /* FAULT_WORKER_HANG: the hang was submitted */
+    bool worker_stuck;  /* the worker stopped: it cannot be joined */
+    bool ready;         /* systemd was told READY=1 */
 } app;
 
 static double mono_now(void)
@@ -639,6 +652,23 @@ static void report_media(app *a, const prep_result *r)
         sync_report_bad_asset(a->o->sync, m->logo.sha256);
 }
 
+/* The watch grid of a slide's own picture: what the frame check expects. */
+static bool sample_surface(SDL_Surface *s, uint32_t *out)
+{
+    if (!s || s->format->BytesPerPixel != 4 || s->w < 1 || s->h < 1 || SDL_MUSTLOCK(s))
+        return false;
+    for (int i = 0; i < WATCH_POINTS; i++) {
+        int x, y;
+        watch_point(i, s->w, s->h, &x, &y);
+        Uint32 px =
+            *(const Uint32 *)((const uint8_t *)s->pixels + (size_t)y * s->pitch + (size_t)x * 4);
+        Uint8 r, g, b;
+        SDL_GetRGB(px, s->format, &r, &g, &b);
+        out[i] = 0xFF000000u | (uint32_t)r << 16 | (uint32_t)g << 8 | b;
+    }
+    return true;
+}
+
 static void take_result(app *a, prep_result *r, int shot_slide)
 {
     if (r->kind == PREP_LOAD) {
@@ -682,6 +712,8 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         if (!sl) sl = slot_for(a, -1);
         if (!sl) return;
         picture pic = {0};
+        uint32_t sig[WATCH_POINTS];
+        bool has_sig = sample_surface(r->surf, sig);
         if (a->direct && r->surf && r->surf->format->format == SDL_PIXELFORMAT_ARGB8888) {
             pic.surf = r->surf; /* taken over from the result */
             r->surf = NULL;
@@ -693,6 +725,10 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         sl->pic = pic;
         sl->index = r->index;
         sl->gen = r->gen;
+        sl->has_sig = has_sig;
+        if (has_sig) memcpy(sl->sig, sig, sizeof sig);
+        if (r->index == a->view.cur)
+            a->check_pending = true; /* a new picture of the slide on screen */
         a->st[r->index].ready = true;
         dmg = r->index == a->view.cur || r->index == a->view.prev || a->view.cur < 0 ? DMG_MAIN : 0;
         break;
@@ -743,6 +779,7 @@ static void take_result(app *a, prep_result *r, int shot_slide)
         a->waiting_key = a->waiting_req_key;
         break;
     case PREP_LOAD:
+    case PREP_HANG:
         break;
     case PREP_CLOCK: {
         SDL_Texture *t = upload(a, r->surf);
@@ -1088,6 +1125,39 @@ static void present(app *a, unsigned dmg)
     }
 }
 
+/* The same grid of what this frame drew in the slide area: the window's
+ * pixels on the software path (free), else read back from the renderer's
+ * target (48 single pixels, once per slide). */
+static bool sample_drawn(app *a, uint32_t *out)
+{
+    layout_rect m = a->lay.main;
+    if (m.w < 1 || m.h < 1) return false;
+    SDL_Surface *ws = a->direct ? window_pixels(a) : NULL;
+    for (int i = 0; i < WATCH_POINTS; i++) {
+        int x, y;
+        watch_point(i, m.w, m.h, &x, &y);
+        x += m.x;
+        y += m.y;
+        Uint32 px;
+        if (ws) {
+            if (x < 0 || y < 0 || x >= ws->w || y >= ws->h) return false;
+            px = *(const Uint32 *)((const uint8_t *)ws->pixels + (size_t)y * ws->pitch +
+                                   (size_t)x * 4);
+        } else {
+            SDL_Rect r = {x, y, 1, 1};
+            if (SDL_RenderReadPixels(a->ren, &r, SDL_PIXELFORMAT_ARGB8888, &px, 4) != 0)
+                return false;
+        }
+        out[i] = 0xFF000000u | (px & 0xFFFFFF);
+    }
+    return true;
+}
+
+static bool fault_active(const app *a, screen_fault f)
+{
+    return a->o->fault == f && !a->fault_cleared && mono_now() - a->mono0 >= a->o->fault_after;
+}
+
 static void draw_frame(app *a, double now, unsigned dmg)
 {
     /* Full frames where bands do not apply: a screen-covering picture, a
@@ -1106,7 +1176,10 @@ static void draw_frame(app *a, double now, unsigned dmg)
         if (dmg & (DMG_FULL | DMG_HEADER)) draw_header(a);
         if (dmg & (DMG_FULL | DMG_MAIN)) draw_main(a);
         if (dmg & (DMG_FULL | DMG_TICKER)) draw_ticker(a, now);
+        if (fault_active(a, FAULT_BLACK) || fault_active(a, FAULT_BLACK_ONCE))
+            fill_rect(a, a->lay.main, (SDL_Color){0, 0, 0, 255}); /* a texture gone black */
     }
+    if (a->check_due) a->check_ok = sample_drawn(a, a->drawn);
     if (a->rot) {
         SDL_SetRenderTarget(a->ren, NULL);
         SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
@@ -1184,6 +1257,87 @@ static bool x11_without_wm(void)
 #endif
 }
 
+/* What a technician should check when the console's display cannot be
+ * opened: the usual three causes on a Pi, told apart. */
+static const char *video_advice(void)
+{
+    const char *drv = SDL_GetHint(SDL_HINT_VIDEODRIVER);
+    if (!drv) drv = getenv("SDL_VIDEODRIVER");
+    if (!drv || strcmp(drv, "kmsdrm") != 0) return "";
+    glob_t g;
+    bool any = glob("/dev/dri/card*", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    bool usable = false;
+    for (size_t i = 0; any && i < g.gl_pathc; i++)
+        usable |= access(g.gl_pathv[i], R_OK | W_OK) == 0;
+    globfree(&g);
+    if (!any)
+        return " (no KMS display device /dev/dri/card*: on a Raspberry Pi, "
+               "dtoverlay=vc4-kms-v3d belongs in /boot/firmware/config.txt)";
+    if (!usable) return " (no access to /dev/dri/card*: the player's user must be in group video)";
+    return " (is another program holding the display - a desktop, X, Wayland or a second "
+           "player? Only one can drive it)";
+}
+
+/* The player needs no keyboard, but SDL's KMSDRM driver without access to
+ * /dev/input can leave the console unusable after it exits. */
+static void check_input_access(void)
+{
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (!drv || strcmp(drv, "kmsdrm") != 0) return;
+    glob_t g;
+    bool any = glob("/dev/input/event*", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    bool readable = any && access(g.gl_pathv[0], R_OK) == 0;
+    globfree(&g);
+    if (any && !readable)
+        log_msg(LOG_WARN, "no read access to /dev/input: add the player's user to group input "
+                          "(else the console may stay locked after the player exits)");
+}
+
+/* The renderer for the window: accelerated with vsync where a GPU is,
+ * else SDL's software renderer into the window's own surface. */
+static int create_renderer(app *a)
+{
+    /* vsync paces animation on every driver and avoids tearing (and the
+     * Pi 5 KMSDRM async page-flip garbage). */
+    const char *forced = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+    bool software = forced ? !strcmp(forced, "software") : !have_drm_device();
+    if (software)
+        SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+    else
+        a->ren = SDL_CreateRenderer(a->win, -1,
+                                    SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC |
+                                        SDL_RENDERER_TARGETTEXTURE);
+    if (a->ren && gl_is_software(a->ren)) {
+        /* OpenGL on a CPU rasterizer (llvmpipe: Xvfb, VMs, no GPU driver)
+         * costs several times what SDL's own software renderer does;
+         * and the window framebuffer must not go through GL either. */
+        log_msg(LOG_INFO, "OpenGL is a software rasterizer here: using the software renderer");
+        SDL_DestroyRenderer(a->ren);
+        SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+        a->ren = NULL;
+    }
+    if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->ren) {
+        log_msg(LOG_ERR, "cannot create a renderer: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(a->ren, &info) == 0) {
+        a->vsync = info.flags & SDL_RENDERER_PRESENTVSYNC;
+        /* The software renderer draws into the window's own surface,
+         * which keeps its pixels between frames: only what changed
+         * needs drawing and pushing to the screen. */
+        a->partial = !strcmp(info.name, "software");
+        SDL_Surface *ws = a->partial ? SDL_GetWindowSurface(a->win) : NULL;
+        a->direct = ws && ws->format->BytesPerPixel == 4 && ws->format->Rmask == 0xFF0000 &&
+                    ws->format->Gmask == 0xFF00 && ws->format->Bmask == 0xFF;
+        log_msg(LOG_INFO, "renderer %s%s, video driver %s%s", info.name,
+                a->vsync ? " with vsync" : "", SDL_GetCurrentVideoDriver(),
+                a->partial ? ", redrawing changed areas only" : "");
+    }
+    return 0;
+}
+
 static int create_output(app *a)
 {
     const player_config *c = a->cfg;
@@ -1225,50 +1379,14 @@ static int create_output(app *a)
         }
         a->win = SDL_CreateWindow("campus-signage", x, y, w, h, flags);
         if (!a->win) {
-            log_msg(LOG_ERR, "cannot open a window (SDL video driver \"%s\"): %s",
+            log_msg(LOG_ERR, "cannot open a window (SDL video driver \"%s\"): %s%s",
                     SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none",
-                    SDL_GetError());
+                    SDL_GetError(), video_advice());
             return -1;
         }
+        check_input_access();
         if (!c->windowed) SDL_ShowCursor(SDL_DISABLE);
-        /* vsync paces animation on every driver and avoids tearing (and the
-         * Pi 5 KMSDRM async page-flip garbage). */
-        const char *forced = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
-        bool software = forced ? !strcmp(forced, "software") : !have_drm_device();
-        if (software)
-            SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
-        else
-            a->ren = SDL_CreateRenderer(a->win, -1,
-                                        SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC |
-                                            SDL_RENDERER_TARGETTEXTURE);
-        if (a->ren && gl_is_software(a->ren)) {
-            /* OpenGL on a CPU rasterizer (llvmpipe: Xvfb, VMs, no GPU driver)
-             * costs several times what SDL's own software renderer does;
-             * and the window framebuffer must not go through GL either. */
-            log_msg(LOG_INFO, "OpenGL is a software rasterizer here: using the software renderer");
-            SDL_DestroyRenderer(a->ren);
-            SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
-            a->ren = NULL;
-        }
-        if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-        if (!a->ren) {
-            log_msg(LOG_ERR, "cannot create a renderer: %s", SDL_GetError());
-            return -1;
-        }
-        SDL_RendererInfo info;
-        if (SDL_GetRendererInfo(a->ren, &info) == 0) {
-            a->vsync = info.flags & SDL_RENDERER_PRESENTVSYNC;
-            /* The software renderer draws into the window's own surface,
-             * which keeps its pixels between frames: only what changed
-             * needs drawing and pushing to the screen. */
-            a->partial = !strcmp(info.name, "software");
-            SDL_Surface *ws = a->partial ? SDL_GetWindowSurface(a->win) : NULL;
-            a->direct = ws && ws->format->BytesPerPixel == 4 && ws->format->Rmask == 0xFF0000 &&
-                        ws->format->Gmask == 0xFF00 && ws->format->Bmask == 0xFF;
-            log_msg(LOG_INFO, "renderer %s%s, video driver %s%s", info.name,
-                    a->vsync ? " with vsync" : "", SDL_GetCurrentVideoDriver(),
-                    a->partial ? ", redrawing changed areas only" : "");
-        }
+        if (create_renderer(a) != 0) return -1;
         SDL_GetRendererOutputSize(a->ren, &a->pw, &a->ph);
         if (!c->windowed && c->width && (a->pw != c->width || a->ph != c->height))
             log_msg(LOG_WARN, "size = %dx%d: the display has no such mode; drawing at %dx%d",
@@ -1371,6 +1489,138 @@ static int run_screenshot(app *a)
     return save_png_atomic(a->shot, a->o->screenshot);
 }
 
+/* Every texture belongs to the renderer: all go with it, and everything is
+ * prepared again under a new generation, as after a change of screen. */
+static int recreate_renderer(app *a)
+{
+    for (size_t s = 0; s < SLOTS; s++) {
+        pic_free(&a->slots[s].pic);
+        a->slots[s].index = -1;
+        a->slots[s].has_sig = false;
+    }
+    pic_free(&a->ghost);
+    destroy(&a->header);
+    destroy(&a->clock);
+    destroy(&a->clock_next);
+    destroy(&a->alert);
+    destroy(&a->idle);
+    destroy(&a->waiting);
+    destroy(&a->rot);
+    ticker_free(&a->ticker);
+    SDL_DestroyRenderer(a->ren);
+    a->ren = NULL;
+    if (create_renderer(a) != 0 || setup_rotation(a) != 0) return -1;
+    a->direct = a->direct && !a->rot;
+    for (size_t i = 0; i < a->n; i++)
+        a->st[i].ready = false;
+    a->clock_key = a->clock_next_key = a->clock_req_key = INT64_MIN;
+    a->alert_key = a->alert_req_key = -1;
+    a->waiting_key = a->waiting_req_key = 0;
+    a->ticker_have_sig = a->ticker_req_sig = 0;
+    a->gen++;
+    prep_drop_stale(a->prep, a->gen);
+    a->damage |= DMG_FULL;
+    return 0;
+}
+
+static void post_health(app *a, const char *state)
+{
+    if (a->o->board)
+        status_set_health(a->o->board, state, a->watch.what[0] ? a->watch.what : NULL,
+                          a->watch.recoveries);
+}
+
+/* Before giving up: a moment for the report thread to tell the server, so
+ * the dashboard shows why this screen restarted (at most 3 s). */
+static void tell_server(app *a)
+{
+    if (!a->o->board || !a->cfg->server) return;
+    status_snapshot s;
+    status_get(a->o->board, 0, &s);
+    uint64_t before = s.beats;
+    for (int i = 0; i < 60 && s.beats == before; i++) {
+        SDL_Delay(50);
+        status_get(a->o->board, 0, &s);
+    }
+}
+
+/* What the self-check decided.  Returns SCREEN_EXIT_RESTART to end the
+ * process, else 0. */
+static int act(app *a, watch_action w)
+{
+    if (w == WATCH_OK) return 0;
+    log_msg(w == WATCH_EXIT ? LOG_ERR : LOG_WARN, "self-check: %s: %s", a->watch.what,
+            watch_action_name(w));
+    post_health(a, w == WATCH_EXIT ? "failed" : "recovering");
+    if (a->o->fault == FAULT_BLACK_ONCE && mono_now() - a->mono0 >= a->o->fault_after)
+        a->fault_cleared = true;
+    int cur = a->view.cur;
+    slot *sl = cur >= 0 ? slot_for(a, cur) : NULL;
+    switch (w) {
+    case WATCH_OK:
+        break;
+    case WATCH_RELOAD:
+        /* The picture stays up until its new preparation replaces it. */
+        if (sl) {
+            sl->gen = 0;
+            sl->has_sig = false;
+        }
+        if (cur >= 0) a->req_gen[cur] = 0;
+        a->check_pending = true;
+        break;
+    case WATCH_RECREATE:
+        if (recreate_renderer(a) != 0) {
+            log_msg(LOG_ERR, "self-check: the renderer could not be recreated: exiting");
+            return SCREEN_EXIT_RESTART;
+        }
+        a->check_pending = true;
+        break;
+    case WATCH_EXIT:
+        tell_server(a);
+        return SCREEN_EXIT_RESTART;
+    }
+    return 0;
+}
+
+/* The self-check between frames: the frame check drawn by draw_frame,
+ * and the slide on screen measured against its duration. */
+static int self_check(app *a, double now)
+{
+    int cur = a->view.cur;
+    bool shown = cur >= 0 && a->view.prev < 0 && !covered(a) && a->d;
+    if (a->check_due) {
+        a->check_due = false;
+        slot *sl = shown ? slot_for(a, cur) : NULL;
+        if (a->check_ok && sl && sl->has_sig) {
+            a->check_pending = false;
+            bool had = a->watch.problem;
+            watch_action w = watch_frame(&a->watch, now, watch_compare(sl->sig, a->drawn),
+                                         a->d->m->slides[cur].id);
+            if (w == WATCH_OK && had) {
+                log_msg(LOG_INFO, "self-check: the screen is right again");
+                post_health(a, "ok");
+            }
+            if (act(a, w)) return SCREEN_EXIT_RESTART;
+        }
+    }
+    if (!shown) {
+        a->watch_cur = -1;
+        return 0;
+    }
+    if (cur != a->watch_cur) {
+        a->watch_cur = cur;
+        a->cur_since = now;
+        a->check_pending = true;
+    }
+    int on_air = 0;
+    for (size_t i = 0; i < a->n; i++)
+        on_air += a->st[i].on_air && !a->st[i].failed;
+    watch_action w = watch_progress(&a->watch, now, a->d->m->slides[cur].id, now - a->cur_since,
+                                    a->st[cur].duration, on_air);
+    if (w == WATCH_EXIT) a->worker_stuck = true; /* it cannot be joined on the way out */
+    return act(a, w);
+}
+
 /* What `systemctl status` shows under the unit; with `ready`, also that
  * the service has started (its first frame is on the screen). */
 static void tell_systemd(app *a, bool ready)
@@ -1451,7 +1701,11 @@ static int run_live(app *a)
         /* The first frame waits (a moment) for real content, so a screen
          * never flashes an empty background before its first slide. */
         bool hold = !a->frames && !something_to_show(a) && now - a->mono0 < FIRST_FRAME_WAIT;
-        if (!hold && (a->damage || shot)) {
+        if (!hold && (a->damage || shot || a->check_pending)) {
+            slot *csl = a->view.cur >= 0 ? slot_for(a, a->view.cur) : NULL;
+            a->check_due = a->check_pending && a->view.prev < 0 && !covered(a) && csl &&
+                           csl->has_sig && csl->gen == a->gen && pic_ok(&csl->pic);
+            a->check_ok = false;
             a->read_back = shot;
             draw_frame(a, now, a->damage);
             a->frames++;
@@ -1464,8 +1718,17 @@ static int run_live(app *a)
             }
             if (!a->ready) tell_systemd(a, true); /* started: the screen shows something */
         }
+        if (self_check(a, now) == SCREEN_EXIT_RESTART) {
+            post_status(a);
+            return SCREEN_EXIT_RESTART;
+        }
+        if (fault_active(a, FAULT_WORKER_HANG) && !a->fault_fired) {
+            prep_job j = {.kind = PREP_HANG};
+            prep_submit(a->prep, &j);
+            a->fault_fired = true;
+        }
         notify_watchdog_tick(&a->wd, now);
-        if (a->o->fault_hang_after > 0 && now - a->mono0 >= a->o->fault_hang_after) {
+        if (fault_active(a, FAULT_RENDER_HANG)) {
             /* SIGNAGE_FAULT=render-hang: the watchdog test's hung renderer */
             log_msg(LOG_WARN, "fault injection: the render loop hangs now");
             for (;;)
@@ -1541,6 +1804,8 @@ int screen_run(const screen_opts *opts, deck *d)
     for (size_t s = 0; s < SLOTS; s++)
         a.slots[s].index = -1;
     a.view = (show_view){.cur = -1, .prev = -1, .progress = 1, .want_next = -1};
+    watch_init(&a.watch);
+    a.watch_cur = -1;
     if (opts->last_error) set_error(&a, opts->last_error);
     int rc = -1;
     diag_list diags;
@@ -1560,8 +1825,11 @@ int screen_run(const screen_opts *opts, deck *d)
         goto out;
     }
     Uint32 sub = opts->screenshot ? SDL_INIT_EVENTS : SDL_INIT_VIDEO | SDL_INIT_EVENTS;
+    /* vsync also for SDL's own framebuffer emulation (KMSDRM): without
+     * it SDL flips pages asynchronously, which shows garbage on a Pi 5. */
+    SDL_SetHintWithPriority(SDL_HINT_RENDER_VSYNC, "1", SDL_HINT_DEFAULT);
     if (SDL_Init(sub) != 0) {
-        log_msg(LOG_ERR, "SDL: %s", SDL_GetError());
+        log_msg(LOG_ERR, "SDL: %s%s", SDL_GetError(), opts->screenshot ? "" : video_advice());
         goto out;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "1");
@@ -1583,6 +1851,12 @@ int screen_run(const screen_opts *opts, deck *d)
     log_diags(&diags);
     rc = opts->screenshot ? run_screenshot(&a) : run_live(&a);
 out:
+    if (a.worker_stuck) {
+        /* A stopped thread cannot be joined: the process is ending anyway,
+         * and systemd starts a fresh one. */
+        log_msg(LOG_ERR, "the preparation worker is stuck: exiting without it");
+        a.prep = NULL;
+    }
     panel_stop(a.panel);
     tz_free(a.power_zone);
     if (a.prep) prep_stop(a.prep);

@@ -19,6 +19,15 @@
 #include "status.h"
 #include "sync.h"
 
+/* Faults the tests inject into a real player (SIGNAGE_FAULT, main.c). */
+typedef enum {
+    FAULT_NONE = 0,
+    FAULT_RENDER_HANG, /* the render loop stops: systemd's watchdog must notice */
+    FAULT_BLACK,       /* slides are drawn black from then on (a failed texture, a lost GPU) */
+    FAULT_BLACK_ONCE,  /* ... until the first recovery */
+    FAULT_WORKER_HANG, /* the preparation worker stops: the screen freezes */
+} screen_fault;
+
 typedef struct screen_opts {
     const player_config *cfg;
     const char *screenshot; /* write one frame to this PNG and exit; NULL = live */
@@ -33,7 +42,8 @@ typedef struct screen_opts {
     const char *content_label; /* the waiting screen's "content" line (folder or URL) */
     unsigned wake_event;       /* an SDL user event type registered by the caller (0 = own) */
     const char *frame_log;     /* live: record every frame (framelog.h) to this file at exit */
-    double fault_hang_after;   /* tests: the render loop hangs after this many seconds (0 = no) */
+    screen_fault fault;        /* tests: a fault to inject (SIGNAGE_FAULT), FAULT_NONE = none */
+    double fault_after;        /* ... this many seconds after the start */
 } screen_opts;
 
 /* Runs until quit (or one frame for a screenshot).  `d` may be NULL (no
@@ -41,7 +51,10 @@ typedef struct screen_opts {
  * mode a changed `watch_dir` is reloaded and verified on the worker and
  * swapped in between frames: what is on screen stays up until the new
  * deck's slides are ready.
- * Returns 0, or -1 after logging why. */
+ * Returns 0, or -1 after logging why, or SCREEN_EXIT_RESTART when the
+ * self-check (watch.h) found the screen wrong and recovery failed: the
+ * process should exit for systemd to start a fresh one. */
+#define SCREEN_EXIT_RESTART 3
 int screen_run(const screen_opts *opts, deck *d);
 
 #endif
