@@ -21,8 +21,8 @@
 # peak RSS is the steadier figure.  Run it under `nice` on a shared machine.
 #
 # Headless, no GPU: SDL's "offscreen" video driver with --windowed --size WxH
-# (its fullscreen ignores --size and is 1024x768, like "dummy"), so the player
-# takes its software renderer and the window's pixels are ordinary memory.
+# (its desktop, like "dummy"'s, is 1024x768; a window takes any size), so the
+# player takes its software renderer and the window's pixels are ordinary memory.
 # With --xvfb each screen is instead an Xvfb screen of that size and the player
 # runs full screen on it (the X11 path; the window's pixels are then X shared
 # memory, counted in RSS and half in PSS).  Every run's status file must report
@@ -99,7 +99,7 @@ proc_kib() {
     local k v rest
     while read -r k v rest; do
         if [ "$k" = "$2:" ]; then echo "$v"; return; fi
-    done <"$1" 2>/dev/null
+    done 2>/dev/null <"$1"
     echo 0
 }
 

@@ -33,15 +33,25 @@ if(NOT PKG_CONFIG_EXECUTABLE)
 endif()
 
 # add_test() of an executable target and $<TARGET_FILE:...> in tests run
-# through qemu-user: the -static build needs no :amd64 libraries of its own;
-# -L makes the target's dynamic loader and libraries the cross ones (files not
-# under the prefix, /usr/lib/<triplet>/libSDL2... for one, are taken as they are).
+# through qemu-user (the -static build needs no :amd64 libraries of its own).
+# The target's dynamic loader and C library must come from one build of
+# glibc: with multiarch they are libc6:<arch>'s, in /lib and /usr/lib/<triplet>
+# beside the other :<arch> libraries, so "-L /" (no prefix; it also overrides a
+# QEMU_LD_PREFIX in the environment).  -L /usr/<triplet> would take the loader
+# of the cross compiler's libc6-<arch>-cross (an older glibc) while libc.so.6
+# still comes from /usr/lib/<triplet>: that mix hangs in pthread_create.
+# Without libc6:<arch> (crossbuild-essential alone), -L /usr/<triplet>.
 if(NOT CMAKE_CROSSCOMPILING_EMULATOR)
   if(EXISTS /usr/bin/${SIGNAGE_CROSS_QEMU}-static)
     set(_signage_qemu /usr/bin/${SIGNAGE_CROSS_QEMU}-static)
   else()
     set(_signage_qemu ${SIGNAGE_CROSS_QEMU})
   endif()
-  set(CMAKE_CROSSCOMPILING_EMULATOR "${_signage_qemu};-L;/usr/${SIGNAGE_CROSS_TRIPLET}"
+  if(EXISTS /usr/lib/${SIGNAGE_CROSS_TRIPLET}/libc.so.6)
+    set(_signage_qemu_prefix /)
+  else()
+    set(_signage_qemu_prefix /usr/${SIGNAGE_CROSS_TRIPLET})
+  endif()
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${_signage_qemu};-L;${_signage_qemu_prefix}"
       CACHE STRING "Runs target programs on the build machine")
 endif()

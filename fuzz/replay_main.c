@@ -18,6 +18,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int run_file(const char *path)
 {
+    /* named first, so a crash report follows the name of what caused it */
+    fprintf(stderr, "replay: %s\n", path);
     FILE *f = fopen(path, "rb");
     if (!f) {
         perror(path);

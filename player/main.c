@@ -53,7 +53,9 @@ static void usage(FILE *f)
           "      --at ISO-8601   the clock for that frame, e.g. 2026-11-24T10:30:00+08:00\n"
           "      --slide ID      show this slide fully (default: the first on air)\n"
           "  --run-for SECONDS   exit after this many seconds\n"
-          "  --frame-log FILE    benchmarks: record every frame's timing and a coarse picture\n"
+          "  --speed FACTOR      benchmarks and soak tests: slides and fades FACTOR (1..20) times\n"
+        "                      shorter than the deck says (never on a real screen: flicker)\n"
+        "  --frame-log FILE    benchmarks: record every frame's timing and a coarse picture\n"
           "                      of it, written to FILE at exit (bench/README.md)\n"
           "  --check             validate config and content, print every problem, exit\n"
           "  --info              print this display's id, addresses, server, cache and last\n"
@@ -109,6 +111,7 @@ enum {
     OPT_SLIDE,
     OPT_RUN_FOR,
     OPT_FRAME_LOG,
+    OPT_SPEED,
     OPT_CHECK,
     OPT_INFO,
     OPT_VERSION,
@@ -122,6 +125,7 @@ typedef struct cli {
     const char *slide;
     double run_for;
     const char *frame_log;
+    double speed;
     bool check;
     bool info;
     /* flag values applied after the config file (flags win) */
@@ -149,6 +153,7 @@ static int parse_cli(int argc, char **argv, cli *c)
         {"slide", required_argument, NULL, OPT_SLIDE},
         {"run-for", required_argument, NULL, OPT_RUN_FOR},
         {"frame-log", required_argument, NULL, OPT_FRAME_LOG},
+        {"speed", required_argument, NULL, OPT_SPEED},
         {"check", no_argument, NULL, OPT_CHECK},
         {"info", no_argument, NULL, OPT_INFO},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -219,9 +224,17 @@ static int parse_cli(int argc, char **argv, cli *c)
             }
             break;
         }
-        case OPT_FRAME_LOG:
-            c->frame_log = optarg;
+        case OPT_FRAME_LOG: c->frame_log = optarg; break;
+        case OPT_SPEED: {
+            char *end;
+            errno = 0;
+            c->speed = strtod(optarg, &end);
+            if (errno || *end || !(c->speed >= 1 && c->speed <= 20)) {
+                fprintf(stderr, "signage-player: --speed: expected 1..20, got \"%s\"\n", optarg);
+                return 2;
+            }
             break;
+        }
         case OPT_CHECK:
             c->check = true;
             break;
@@ -709,6 +722,7 @@ int main(int argc, char **argv)
         .slide_id = c.slide,
         .run_for = c.run_for,
         .frame_log = c.frame_log,
+        .speed = c.speed,
         .last_error = last_error,
         .watch_dir = c.screenshot || syncing ? NULL : content,
         .sync = net.sync,

@@ -14,8 +14,9 @@
 #    -DSIGNAGE_WERROR=ON, builds everything, checks with `file` that the
 #    programs are ELF for the target;
 # 3. runs the C unit tests (ctest -L unit) through qemu, then
-#    signage-player --version, signage-server --version and a headless
-#    screenshot of the demo deck under qemu;
+#    signage-player --version, signage-server --version, a headless
+#    screenshot of the demo deck, tests/player_cli.sh and tests/golden.sh,
+#    all under qemu;
 # 4. where CPack is configured (build-<arch>/CPackConfig.cmake): cpack -G DEB,
 #    and each package's Architecture must be <arch> (or all).
 # Re-runnable; exits non-zero on any failure.
@@ -29,7 +30,7 @@ for arg in "$@"; do
     case "$arg" in
         arm64|armhf) ARCH=$arg ;;
         --deps-only) DEPS_ONLY=1 ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "cross-build: unknown argument '$arg' (arm64, armhf, --deps-only)" >&2; exit 2 ;;
     esac
 done
@@ -59,7 +60,11 @@ APT="$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 # pkg-config, fonts, tzdata) as they are for the build machine.
 pkgs=$(sed -n '/^PKGS="/,/"/p' scripts/install-deps.sh | sed 's/^PKGS=//; s/"//g')
 [ -n "$pkgs" ] || die "no PKGS list in scripts/install-deps.sh"
-want="crossbuild-essential-$ARCH qemu-user-static file pkgconf:$ARCH"
+want="crossbuild-essential-$ARCH file pkgconf:$ARCH"
+# qemu-user-static, unless a qemu-user for the target is there already
+# (qemu-user's qemu-aarch64, say: the toolchain file takes either)
+command -v "$QEMU-static" >/dev/null 2>&1 || command -v "$QEMU" >/dev/null 2>&1 ||
+    want="$want qemu-user-static"
 for p in $pkgs; do
     case "$p" in
         build-essential) ;;
@@ -92,6 +97,7 @@ if [ -n "$missing" ]; then
         done
     fi
     say "installing$missing"
+    # shellcheck disable=SC2086 # word lists
     sim=$($APT -s install --no-install-recommends $missing 2>&1) || {
         echo "$sim" >&2
         die "apt-get cannot install these together (above); nothing was changed"
@@ -102,10 +108,12 @@ if [ -n "$missing" ]; then
     fi
     up=$(echo "$sim" | grep -c '^Inst [^ ]* \[' || true)
     [ "$up" -gt 0 ] && say "$up installed packages are upgraded with them (same version on every architecture)"
+    # shellcheck disable=SC2086
     if ! $APT install -y -qq --no-install-recommends $missing; then
         # old lists point at versions the mirror no longer has: once more
         [ "$updated" = 1 ] && die "apt-get install failed"
         $APT update -qq
+        # shellcheck disable=SC2086
         $APT install -y -qq --no-install-recommends $missing || die "apt-get install failed"
     fi
 fi
@@ -115,7 +123,8 @@ say "packages ready (${T_DEPS} s)"
 
 # --- 2. configure and build ---------------------------------------------------
 T_BUILD0=$(now)
-cmake -S "$SRC" -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" \
+# -U: the toolchain file picks the emulator again (it depends on what is installed)
+cmake -S "$SRC" -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" -UCMAKE_CROSSCOMPILING_EMULATOR \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNAGE_WERROR=ON >"$BUILD.configure.log" 2>&1 || {
     cat "$BUILD.configure.log" >&2; die "cmake configure"; }
 rm -f "$BUILD.configure.log"
@@ -131,41 +140,73 @@ done
 # --- 3. under qemu ---------------------------------------------------------------
 EMU=$(sed -n 's/^CMAKE_CROSSCOMPILING_EMULATOR:[A-Z]*=//p' "$BUILD/CMakeCache.txt" | tr ';' ' ')
 [ -n "$EMU" ] || die "no CMAKE_CROSSCOMPILING_EMULATOR in $BUILD/CMakeCache.txt"
+# shellcheck disable=SC2086 # a command and its arguments, no spaces in them
 set -- $EMU
-command -v "$1" >/dev/null 2>&1 || die "$1 not found"
+QEMU_BIN=$1
+command -v "$QEMU_BIN" >/dev/null 2>&1 || die "$QEMU_BIN not found"
 
 T_TEST0=$(now)
 cd "$BUILD"
 total=$(ctest -N -L unit | sed -n 's/^Total Tests: //p')
 [ "${total:-0}" -gt 0 ] || die "ctest -L unit lists no tests"
-{ nice ctest -L unit --output-on-failure -j"$(nproc)"; echo $? >"$BUILD/ctest-unit.rc"; } 2>&1 |
+{ rc=0; nice ctest -L unit --output-on-failure --timeout 600 -j"$(nproc)" || rc=$?; echo "$rc" >"$BUILD/ctest-unit.rc"; } 2>&1 |
     tee "$BUILD/ctest-unit.log"
 rc=$(cat "$BUILD/ctest-unit.rc")
 failed=$(sed -n 's/.* \([0-9][0-9]*\) tests\{0,1\} failed out of.*/\1/p' "$BUILD/ctest-unit.log")
 passed=$(( total - ${failed:-$total} ))
 T_TEST=$(( $(now) - T_TEST0 ))
-[ "$rc" = 0 ] || die "unit tests under $1: $passed/$total passed"
+[ "$rc" = 0 ] || die "unit tests under $QEMU_BIN: $passed/$total passed"
 
 T_SMOKE0=$(now)
 mkdir -p "$BUILD/cross-check"
 shot="$BUILD/cross-check/demo-640x360.png"
 rm -f "$shot"
-ver=$("$@" "$BUILD/signage-player" --version) || die "signage-player --version under qemu"
+ver=$(timeout 120 "$@" "$BUILD/signage-player" --version) || die "signage-player --version under qemu"
 say "signage-player --version: $ver"
-sver=$("$@" "$BUILD/signage-server" --version) || die "signage-server --version under qemu"
+sver=$(timeout 120 "$@" "$BUILD/signage-server" --version) || die "signage-server --version under qemu"
 say "signage-server --version: $sver"
 SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
-    "$@" "$BUILD/signage-player" --screenshot "$shot" --size 640x360 >"$BUILD/cross-check/screenshot.log" 2>&1 || {
+    timeout 300 "$@" "$BUILD/signage-player" --screenshot "$shot" --size 640x360 >"$BUILD/cross-check/screenshot.log" 2>&1 || {
     cat "$BUILD/cross-check/screenshot.log" >&2; die "signage-player --screenshot under qemu"; }
 [ -s "$shot" ] || die "the screenshot $shot is empty"
 desc=$(file -b "$shot")
 echo "$desc" | grep -q '^PNG image data, 640 x 360' || die "the screenshot is not a 640x360 PNG: $desc"
 say "screenshot: $shot ($(wc -c <"$shot") bytes, $desc)"
+
+# The whole-program tests of the player (tests/player_cli.sh, tests/golden.sh:
+# golden images within their tolerance) through programs of the same layout
+# as the build dir's that run the target's under qemu.
+Q="$BUILD/qemu"
+mkdir -p "$Q/tests"
+for prog in signage-player signage-server tests/imgdiff; do
+    printf '#!/bin/sh\nexec %s %s "$@"\n' "$EMU" "$BUILD/$prog" >"$Q/$prog"
+    chmod +x "$Q/$prog"
+done
+wp=0; wf=0
+for t in player_cli golden; do
+    case $t in
+        player_cli) set -- "$Q/signage-player" "$SRC" "$BUILD/cross-check/cli" ;;
+        golden) set -- "$Q/signage-player" "$Q/tests/imgdiff" "$SRC" "$BUILD/cross-check/golden" ;;
+    esac
+    trc=0
+    SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy timeout 900 nice bash "$SRC/tests/$t.sh" "$@" \
+        >"$BUILD/cross-check/$t.log" 2>&1 || trc=$?
+    line=$(grep -E "^$t: [0-9]+ passed, [0-9]+ failed" "$BUILD/cross-check/$t.log" | tail -n 1)
+    p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
+    f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+    if [ "$trc" != 0 ] || [ -z "$line" ]; then
+        cat "$BUILD/cross-check/$t.log" >&2
+        die "tests/$t.sh under qemu: ${line:-no result}"
+    fi
+    say "tests/$t.sh under qemu: $line"
+    wp=$((wp + p)); wf=$((wf + f))
+done
 T_SMOKE=$(( $(now) - T_SMOKE0 ))
 
 # --- 4. Debian packages, where CPack is configured ------------------------------
 debs=""
 if [ -f "$BUILD/CPackConfig.cmake" ]; then
+    rm -f "$BUILD"/*.deb
     nice cpack -G DEB >"$BUILD/cpack.log" 2>&1 || { cat "$BUILD/cpack.log" >&2; die "cpack -G DEB"; }
     debs=$(sed -n 's/^CPack: - package: \(.*\.deb\) generated\.$/\1/p' "$BUILD/cpack.log")
     [ -n "$debs" ] || { cat "$BUILD/cpack.log" >&2; die "cpack made no .deb"; }
@@ -179,6 +220,6 @@ else
 fi
 
 echo
-say "summary: $passed/$total unit tests passed under $1"
+say "summary: $passed/$total unit tests passed under $QEMU_BIN ($EMU); player_cli + golden: $wp passed, $wf failed"
 say "time: packages ${T_DEPS} s, configure+build ${T_BUILD} s, unit tests ${T_TEST} s, smoke ${T_SMOKE} s, total $(( $(now) - T0 )) s"
-echo "$ARCH: $passed passed, $(( total - passed )) failed"
+echo "$ARCH: $(( passed + wp )) passed, $(( total - passed + wf )) failed"

@@ -1060,8 +1060,9 @@ static void h_display_update(void *ap, http_req *r)
                   : strcmp(k, "groups") == 0   ? json_is_array(v)
                                                : false;
         if (!ok) {
-            json_decref(in);
+            /* k is a key of in: answered before in goes */
             http_respond_error(r, 400, k, "\"%s\": unknown field or wrong type", k);
+            json_decref(in);
             return;
         }
     }
@@ -1364,8 +1365,9 @@ static void h_settings_put(void *ap, http_req *r)
         for (size_t i = 0; SETTINGS[i]; i++)
             known |= strcmp(k, SETTINGS[i]) == 0;
         if (!known || !(json_is_string(v) || json_is_null(v))) {
-            json_decref(in);
+            /* k is a key of in: answered before in goes */
             http_respond_error(r, 400, k, "\"%s\": unknown setting or not a string", k);
+            json_decref(in);
             return;
         }
     }

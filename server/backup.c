@@ -140,6 +140,19 @@ static int fsync_dir(const char *dir)
     return r;
 }
 
+/* The directory a path's file is in ("." for a bare name). */
+static void parent_dir(const char *path, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", path);
+    char *slash = strrchr(out, '/');
+    if (slash == out)
+        slash[1] = 0;
+    else if (slash)
+        *slash = 0;
+    else
+        snprintf(out, outlen, ".");
+}
+
 static void pause_ns(long ns)
 {
     struct timespec ts = {.tv_sec = 0, .tv_nsec = ns};
@@ -343,19 +356,16 @@ static int prepare_copy(const char *path, const char *label, object_list *refs, 
 {
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    int r = -1;
-    if (rc != SQLITE_OK)
-        db_error(db, path, "cannot open the copy", err, errlen);
-    else if (db_version(db, label, version, err, errlen) != 0)
-        ;
-    else if (sqlite3_exec(db,
-                          "PRAGMA journal_mode=DELETE; PRAGMA secure_delete=ON;"
-                          "DELETE FROM sessions;",
-                          NULL, NULL, NULL) != SQLITE_OK)
-        db_error(db, path, "cannot prepare the copy", err, errlen);
-    else if (db_integrity(db, label, err, errlen) == 0 &&
-             db_referenced(db, label, refs, err, errlen) == 0)
-        r = 0;
+    int r = rc == SQLITE_OK ? 0 : db_error(db, path, "cannot open the copy", err, errlen);
+    /* the version first: a newer schema's tables are not ours to edit */
+    if (r == 0) r = db_version(db, label, version, err, errlen);
+    if (r == 0 && sqlite3_exec(db,
+                               "PRAGMA journal_mode=DELETE; PRAGMA secure_delete=ON;"
+                               "DELETE FROM sessions;",
+                               NULL, NULL, NULL) != SQLITE_OK)
+        r = db_error(db, path, "cannot prepare the copy", err, errlen);
+    if (r == 0) r = db_integrity(db, label, err, errlen);
+    if (r == 0) r = db_referenced(db, label, refs, err, errlen);
     if (sqlite3_close(db) != SQLITE_OK && r == 0) r = db_error(db, path, "close", err, errlen);
     return r;
 }
@@ -484,6 +494,9 @@ static int64_t padded(int64_t size)
     return (size + BLOCK - 1) / BLOCK * BLOCK;
 }
 
+/* signage.db, then every file it names, then backup.json.  The files are
+ * read after the snapshot and still match it: the server writes a file
+ * into objects/ before the row that names it and never removes one. */
 static int write_archive(tar_out *t, const char *data_dir, const char *db_copy,
                          const object_list *refs, backup_stats *stats, char *err, size_t errlen)
 {
@@ -591,6 +604,22 @@ int backup_create(const char *data_dir, const char *out_path, backup_stats *stat
                  data_dir);
         return -1;
     }
+    /* Where the result goes, checked before the work rather than at the
+     * final rename. */
+    char out_dir[4300];
+    parent_dir(out_path, out_dir, sizeof out_dir);
+    if (stat(out_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory: --out names the file to write", out_path);
+        return -1;
+    }
+    const char *why = stat(out_dir, &st) != 0      ? strerror(errno)
+                      : !S_ISDIR(st.st_mode)       ? "not a directory"
+                      : access(out_dir, W_OK) != 0 ? strerror(errno)
+                                                   : NULL;
+    if (why) {
+        snprintf(err, errlen, "%s: %s (where %s would go)", out_dir, why, out_path);
+        return -1;
+    }
     /* Both temporary files sit beside the result, never in the data dir's
      * tmp/, which belongs to the running server. */
     int pid = (int)getpid();
@@ -615,18 +644,7 @@ int backup_create(const char *data_dir, const char *out_path, backup_stats *stat
     if (r == 0 && fsync(fd) != 0) r = sys_error(tmp, err, errlen);
     if (fd >= 0 && close(fd) != 0 && r == 0) r = sys_error(tmp, err, errlen);
     if (r == 0 && rename(tmp, out_path) != 0) r = sys_error(out_path, err, errlen);
-    if (r == 0) {
-        char dir[4300];
-        snprintf(dir, sizeof dir, "%s", out_path);
-        char *slash = strrchr(dir, '/');
-        if (slash == dir)
-            slash[1] = 0;
-        else if (slash)
-            *slash = 0;
-        else
-            snprintf(dir, sizeof dir, ".");
-        if (fsync_dir(dir) != 0) r = sys_error(dir, err, errlen);
-    }
+    if (r == 0 && fsync_dir(out_dir) != 0) r = sys_error(out_dir, err, errlen);
     if (r != 0) unlink(tmp);
     unlink_db(db_copy);
     list_free(&refs);
@@ -1197,6 +1215,12 @@ int backup_restore(const char *in_path, const char *data_dir, bool force, backup
         if (fsync_dir(path) != 0 || fsync_dir(staging) != 0) r = sys_error(staging, err, errlen);
     }
     if (r == 0) r = install(data_dir, staging, err, errlen);
+    if (r == 0 && made_dir) {
+        /* the new directory's own name, durable too */
+        char parent[4300];
+        parent_dir(data_dir, parent, sizeof parent);
+        if (fsync_dir(parent) != 0) r = sys_error(parent, err, errlen);
+    }
     if (r == 0) {
         stats->objects = (int64_t)a.objects.n;
         for (size_t i = 0; i < a.objects.n; i++)

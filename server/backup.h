@@ -24,11 +24,14 @@
  * short-lived logins, and a restore is a new start for them.
  *
  * Both operations write next to their result first and rename into place:
- * an interrupted backup leaves no FILE (only FILE.tmp.PID files to remove),
- * an interrupted restore leaves no database in the data directory.
+ * an interrupted backup leaves no FILE (only FILE.tmp.PID files to remove);
+ * an interrupted restore leaves the data directory as it was (but for its
+ * tmp/), or, interrupted among the final renames, without a database:
+ * never a database with another backup's objects.
  *
- * Return values: 0 success, -1 failure with err filled, naming the file
- * and the problem ("backup.tar: objects/ab12…: sha256 mismatch"). */
+ * Every pointer passed in stays the caller's; nothing is kept once a call
+ * returns.  Return values: 0 success, -1 failure with err filled, naming
+ * the file and the problem ("backup.tar: objects/ab12…: sha256 mismatch"). */
 #ifndef SIGNAGE_SERVER_BACKUP_H
 #define SIGNAGE_SERVER_BACKUP_H
 

@@ -328,10 +328,10 @@ void build_cache_free(build_cache *c)
 
 static size_t hash_id(const char *s)
 {
-    size_t h = 1469598103934665603ull;
+    uint64_t h = 1469598103934665603ull; /* 64-bit FNV-1a, also where size_t is 32 bits */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return (size_t)h;
 }
 
 static centry *slot_of(build_cache *c, const char *id)

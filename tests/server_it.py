@@ -68,8 +68,10 @@ class Server:
     def start(self):
         self.logpath = os.path.join(WORK, "server.log")
         self.log = open(self.logpath, "a")
-        self.p = subprocess.Popen([SERVER, "--config", self.conf, "--data", self.data,
-                                   "--listen", "127.0.0.1:0"], stdout=self.log,
+        # SIGNAGE_WRAP_SERVER="valgrind --log-file=..." runs the server under a tool
+        wrap = os.environ.get("SIGNAGE_WRAP_SERVER", "").split()
+        self.p = subprocess.Popen(wrap + [SERVER, "--config", self.conf, "--data", self.data,
+                                          "--listen", "127.0.0.1:0"], stdout=self.log,
                                   stderr=subprocess.PIPE, env=self.env)
         self.port = None
         t0 = time.time()

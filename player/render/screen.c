@@ -260,7 +260,8 @@ static int ensure_deck_arrays(app *a)
     if (!a->st || !a->req_gen || !a->warned || !a->ticker_on || !a->alert_on) return -1;
     for (size_t i = 0; i < n; i++) {
         const manifest_slide *sl = &a->d->m->slides[i];
-        a->st[i].duration = sl->duration_set ? sl->duration : a->cfg->default_duration;
+        a->st[i].duration = (sl->duration_set ? sl->duration : a->cfg->default_duration) /
+                             (a->o->speed > 1 ? a->o->speed : 1);
         a->st[i].transition = a->d->m->slides[i].transition;
     }
     return 0;
@@ -1656,7 +1657,7 @@ static int run_live(app *a)
         a->flog_cpu = (double)ts.tv_sec + ts.tv_nsec / 1e9;
         a->flog_t0 = monoclock_now();
     }
-    show_init(&a->sh, a->cfg->transition_time);
+    show_init(&a->sh, a->cfg->transition_time / (a->o->speed > 1 ? a->o->speed : 1));
     a->mono0 = mono_now();
     notify_watchdog_init(&a->wd, a->mono0);
     a->ticker_t0 = a->mono0;

@@ -42,6 +42,7 @@ typedef struct screen_opts {
     const char *content_label; /* the waiting screen's "content" line (folder or URL) */
     unsigned wake_event;       /* an SDL user event type registered by the caller (0 = own) */
     const char *frame_log;     /* live: record every frame (framelog.h) to this file at exit */
+    double speed;              /* benchmarks: slides and fades this many times shorter (0 = 1) */
     screen_fault fault;        /* tests: a fault to inject (SIGNAGE_FAULT), FAULT_NONE = none */
     double fault_after;        /* ... this many seconds after the start */
 } screen_opts;
