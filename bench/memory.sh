@@ -6,10 +6,11 @@
 #
 # For each screen below it plays a copy of the demo deck (content/demo, or
 # --deck DIR) whose slides last 2 s (the copy's manifest.json is rewritten:
-# "duration": 2; the pictures are the same files, so their sha256 still
-# match), for S seconds (default 24: the demo's 11 slides on air once, each
-# with its transition, plus the clock and the ticker), N times (default 3),
-# and prints the median (min-max) of:
+# "duration": 2, and slide_duration = 2 in a config of its own, so that an
+# installed /etc/campus-signage/player.conf plays no part; the pictures are
+# the same files, so their sha256 still match), for S seconds (default 24:
+# the demo's 11 slides on air once, each with its transition, plus the clock
+# and the ticker), N times (default 3), and prints the median (min-max) of:
 #
 #   peak RSS   VmHWM from /proc/PID/status, read just before the player is
 #              stopped (SIGTERM; it exits through its normal path)
@@ -35,7 +36,7 @@
 # buffers (CMA on a Zero 2 W), outside the process's RSS.  See docs/install.md.
 set -euo pipefail
 
-usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; }
 
 BUILD=""
 SECONDS_PER_RUN=24
@@ -60,6 +61,7 @@ PLAYER=$(cd "$BUILD" && pwd)/signage-player
 [ -x "$PLAYER" ] || { echo "memory.sh: no $PLAYER (build first)" >&2; exit 1; }
 DECK=${DECK:-$SRC/content/demo}
 [ -f "$DECK/manifest.json" ] || { echo "memory.sh: no $DECK/manifest.json" >&2; exit 1; }
+DECK=$(cd "$DECK" && pwd) # the copy links to its files
 if [ "$XVFB" = 1 ]; then
     command -v Xvfb >/dev/null || { echo "memory.sh: --xvfb needs Xvfb (apt install xvfb)" >&2; exit 1; }
 fi
@@ -86,13 +88,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The deck with 3 s slides: manifest rewritten, pictures linked.
+# The deck with 2 s slides: manifest rewritten, pictures linked.
 mkdir "$TMP/deck"
 for f in "$DECK"/*; do
     [ "$(basename "$f")" = manifest.json ] || ln -s "$f" "$TMP/deck/"
 done
 sed -E 's/"duration"[[:space:]]*:[[:space:]]*[0-9.]+/"duration": 2/g' "$DECK/manifest.json" \
     >"$TMP/deck/manifest.json"
+# A config of its own: 2 s for slides that name no duration, and nothing from an
+# installed /etc/campus-signage/player.conf (a server, a screen_off schedule...).
+printf 'slide_duration = 2\n' >"$TMP/player.conf"
 
 # "Name:  N kB" from a /proc file, with bash builtins only (no forks while sampling).
 proc_kib() {
@@ -140,7 +145,8 @@ run_once() { # size rotate
     local size=$1 rotate=$2 status="$TMP/status.json" log="$TMP/player.log"
     rm -f "$status"
     local -a env=(SIGNAGE_DEBUG=1 XDG_CACHE_HOME="$TMP/xdg-cache")
-    local -a args=(--content "$TMP/deck" --status "$status" --rotate "$rotate")
+    local -a args=(--config "$TMP/player.conf" --content "$TMP/deck" --status "$status"
+        --rotate "$rotate")
     if [ "$XVFB" = 1 ]; then
         env+=(SDL_VIDEODRIVER=x11 DISPLAY="$XDISPLAY")
     else

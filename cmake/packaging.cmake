@@ -98,8 +98,9 @@ set(CPACK_DEBIAN_SERVER_FILE_NAME DEB-DEFAULT)
 set(CPACK_COMPONENT_SERVER_DESCRIPTION
   "Content server for campus-signage lobby screens\nWhere organizers write notices, upload pictures, review what members submit,\nsend emergency alerts and watch every screen; serves each display its\nmanifest and content-addressed pictures over plain HTTP.")
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.54)")
-# Previews of slides are drawn by the player itself.
-set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "campus-signage-player")
+# Previews of slides are drawn by the player itself, and the demo deck the
+# first start seeds is the player's.
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "${CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS}, campus-signage-player (= ${SIGNAGE_PACKAGE_VERSION}-1)")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
   "${CMAKE_SOURCE_DIR}/packaging/server/conffiles;${CMAKE_SOURCE_DIR}/packaging/server/postinst;${CMAKE_SOURCE_DIR}/packaging/server/prerm;${CMAKE_SOURCE_DIR}/packaging/server/postrm")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_STRICT_PERMISSION ON)

@@ -84,23 +84,27 @@ struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_Accep
     (void)apc;
     (void)apc_cls;
     struct MHD_Daemon *d = calloc(1, sizeof *d);
-    if (!d)
-        return NULL;
+    if (!d) return NULL;
     d->handler = dh;
     d->handler_cls = dh_cls;
     va_list ap;
     va_start(ap, dh_cls);
     for (;;) {
         enum MHD_OPTION o = (enum MHD_OPTION)va_arg(ap, int);
-        if (o == MHD_OPTION_END)
-            break;
+        if (o == MHD_OPTION_END) break;
         switch (o) {
-        case MHD_OPTION_SOCK_ADDR: (void)va_arg(ap, struct sockaddr *); break;
+        case MHD_OPTION_SOCK_ADDR:
+            (void)va_arg(ap, struct sockaddr *);
+            break;
         case MHD_OPTION_THREAD_POOL_SIZE:
         case MHD_OPTION_CONNECTION_LIMIT:
         case MHD_OPTION_CONNECTION_TIMEOUT:
-        case MHD_OPTION_LISTEN_BACKLOG_SIZE: (void)va_arg(ap, unsigned int); break;
-        case MHD_OPTION_CONNECTION_MEMORY_LIMIT: (void)va_arg(ap, size_t); break;
+        case MHD_OPTION_LISTEN_BACKLOG_SIZE:
+            (void)va_arg(ap, unsigned int);
+            break;
+        case MHD_OPTION_CONNECTION_MEMORY_LIMIT:
+            (void)va_arg(ap, size_t);
+            break;
         case MHD_OPTION_NOTIFY_COMPLETED:
             d->completed = va_arg(ap, MHD_RequestCompletedCallback);
             d->completed_cls = va_arg(ap, void *);
@@ -119,13 +123,12 @@ struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_Accep
 
 void MHD_stop_daemon(struct MHD_Daemon *d)
 {
-    if (d == the_daemon)
-        the_daemon = NULL;
+    if (d == the_daemon) the_daemon = NULL;
     free(d);
 }
 
-const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *d,
-                                                enum MHD_DaemonInfoType type, ...)
+const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *d, enum MHD_DaemonInfoType type,
+                                                ...)
 {
     (void)d;
     (void)type;
@@ -150,8 +153,7 @@ const union MHD_ConnectionInfo *MHD_get_connection_info(struct MHD_Connection *c
                                                         enum MHD_ConnectionInfoType type, ...)
 {
     fake_request *q = CONN(c);
-    if (type != MHD_CONNECTION_INFO_CLIENT_ADDRESS)
-        return NULL;
+    if (type != MHD_CONNECTION_INFO_CLIENT_ADDRESS) return NULL;
     q->info.client_addr = (struct sockaddr *)&q->peer;
     return &q->info;
 }
@@ -162,8 +164,7 @@ void MHD_suspend_connection(struct MHD_Connection *c)
 {
     fake_request *q = CONN(c);
     pthread_mutex_lock(&q->lock);
-    if (!q->in_handler)
-        die("MHD_suspend_connection outside the access handler");
+    if (!q->in_handler) die("MHD_suspend_connection outside the access handler");
     q->suspended = true;
     pthread_mutex_unlock(&q->lock);
 }
@@ -183,13 +184,11 @@ struct MHD_Response *MHD_create_response_from_buffer(size_t size, void *buffer,
                                                      enum MHD_ResponseMemoryMode mode)
 {
     struct MHD_Response *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->refs = 1;
     r->fd = -1;
     r->len = size;
-    if (size && !buffer)
-        die("a response buffer of NULL with a size");
+    if (size && !buffer) die("a response buffer of NULL with a size");
     if (mode == MHD_RESPMEM_PERSISTENT) {
         r->data = buffer;
     } else {
@@ -198,23 +197,19 @@ struct MHD_Response *MHD_create_response_from_buffer(size_t size, void *buffer,
             free(r);
             return NULL;
         }
-        if (size)
-            memcpy(r->data, buffer, size);
+        if (size) memcpy(r->data, buffer, size);
         r->owned = true;
-        if (mode == MHD_RESPMEM_MUST_FREE)
-            free(buffer);
+        if (mode == MHD_RESPMEM_MUST_FREE) free(buffer);
     }
     return r;
 }
 
-struct MHD_Response *MHD_create_response_from_fd_at_offset64(uint64_t size, int fd,
-                                                             uint64_t offset)
+struct MHD_Response *MHD_create_response_from_fd_at_offset64(uint64_t size, int fd, uint64_t offset)
 {
     if (fd < 0 || (int64_t)size < 0 || (int64_t)offset < 0 || (int64_t)(offset + size) < 0)
         return NULL; /* MHD refuses sizes past INT64_MAX */
     struct MHD_Response *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->refs = 1;
     r->fd = fd;
     r->offset = offset;
@@ -225,15 +220,13 @@ struct MHD_Response *MHD_create_response_from_fd_at_offset64(uint64_t size, int 
 enum MHD_Result MHD_add_response_header(struct MHD_Response *r, const char *header,
                                         const char *content)
 {
-    if (!r || !header || !content)
-        return MHD_NO;
+    if (!r || !header || !content) return MHD_NO;
     /* What MHD refuses.  A CR or LF would be a second header or a forged
      * body if MHD did not: any text from a request that reaches a header
      * here has to be cleaned first. */
     if (strpbrk(header, "\r\n") || strpbrk(content, "\r\n"))
         die("a response header with CR or LF (header splitting)");
-    if (!*header || strpbrk(header, " \t:") || !*content)
-        return MHD_NO;
+    if (!*header || strpbrk(header, " \t:") || !*content) return MHD_NO;
     size_t used = strlen(r->headers);
     snprintf(r->headers + used, sizeof r->headers - used, "%s: %s\n", header, content);
     return MHD_YES;
@@ -241,12 +234,9 @@ enum MHD_Result MHD_add_response_header(struct MHD_Response *r, const char *head
 
 static void response_release(struct MHD_Response *r)
 {
-    if (!r || --r->refs > 0)
-        return;
-    if (r->owned)
-        free(r->data);
-    if (r->fd >= 0)
-        close(r->fd); /* MHD owns the descriptor it was given */
+    if (!r || --r->refs > 0) return;
+    if (r->owned) free(r->data);
+    if (r->fd >= 0) close(r->fd); /* MHD owns the descriptor it was given */
     free(r);
 }
 
@@ -259,17 +249,13 @@ enum MHD_Result MHD_queue_response(struct MHD_Connection *c, unsigned int status
                                    struct MHD_Response *r)
 {
     fake_request *q = CONN(c);
-    if (!r)
-        return MHD_NO;
+    if (!r) return MHD_NO;
     pthread_mutex_lock(&q->lock);
     bool inside = q->in_handler;
     pthread_mutex_unlock(&q->lock);
-    if (!inside)
-        die("a response queued outside the access handler (another thread?)");
-    if (q->resp)
-        die("a second response for one request");
-    if (status < 100 || status > 999)
-        die("a status that is not three digits");
+    if (!inside) die("a response queued outside the access handler (another thread?)");
+    if (q->resp) die("a second response for one request");
+    if (status < 100 || status > 999) die("a status that is not three digits");
     if (r->fd >= 0) {
         /* what MHD would send: the range has to be in the file */
         struct stat st;
@@ -279,8 +265,7 @@ enum MHD_Result MHD_queue_response(struct MHD_Connection *c, unsigned int status
         uint64_t left = r->size, at = r->offset;
         while (left) {
             ssize_t n = pread(r->fd, buf, left < sizeof buf ? left : sizeof buf, (off_t)at);
-            if (n <= 0)
-                die("a file response that cannot be read");
+            if (n <= 0) die("a file response that cannot be read");
             left -= (uint64_t)n;
             at += (uint64_t)n;
         }
@@ -296,8 +281,7 @@ enum MHD_Result MHD_queue_response(struct MHD_Connection *c, unsigned int status
 fake_request *fake_request_new(const char *method, const char *url)
 {
     fake_request *q = calloc(1, sizeof *q);
-    if (!q)
-        abort();
+    if (!q) abort();
     q->method = strdup(method);
     q->url = strdup(url);
     pthread_mutex_init(&q->lock, NULL);
@@ -312,8 +296,7 @@ void fake_request_add(fake_request *q, enum MHD_ValueKind kind, const char *key,
     if (q->n == q->cap) {
         q->cap = q->cap ? q->cap * 2 : 16;
         q->kv = realloc(q->kv, q->cap * sizeof *q->kv);
-        if (!q->kv)
-            abort();
+        if (!q->kv) abort();
     }
     q->kv[q->n++] = (kv){kind, strdup(key), value ? strdup(value) : NULL};
 }
@@ -362,8 +345,7 @@ bool fake_request_wait_resumed(fake_request *q, double seconds)
     ts.tv_nsec = (long)(ns % 1000000000);
     pthread_mutex_lock(&q->lock);
     while (q->suspended)
-        if (pthread_cond_timedwait(&q->cond, &q->lock, &ts) != 0)
-            break;
+        if (pthread_cond_timedwait(&q->cond, &q->lock, &ts) != 0) break;
     bool resumed = !q->suspended;
     pthread_mutex_unlock(&q->lock);
     return resumed;
@@ -387,13 +369,11 @@ static enum MHD_Result call(fake_request *q, void **con_cls, const char *data, s
 unsigned fake_request_run(fake_request *q, fake_suspended_fn on_suspend, void *ctx)
 {
     struct MHD_Daemon *d = the_daemon;
-    if (!d)
-        die("no daemon: http_start was not called");
+    if (!d) die("no daemon: http_start was not called");
     void *con_cls = NULL;
     enum MHD_RequestTerminationCode toe = MHD_REQUEST_TERMINATED_WITH_ERROR;
     size_t zero = 0;
-    if (call(q, &con_cls, NULL, &zero) != MHD_YES)
-        goto done; /* MHD closes the connection */
+    if (call(q, &con_cls, NULL, &zero) != MHD_YES) goto done; /* MHD closes the connection */
     if (q->resp && q->body_len == 0) {
         toe = MHD_REQUEST_TERMINATED_COMPLETED_OK; /* answered from the headers alone */
         goto done;
@@ -404,30 +384,23 @@ unsigned fake_request_run(fake_request *q, fake_suspended_fn on_suspend, void *c
         size_t left = n;
         int offers = 0;
         while (left) {
-            if (fake_request_suspended(q))
-                die("suspended while the body was still coming");
+            if (fake_request_suspended(q)) die("suspended while the body was still coming");
             size_t size = left;
-            if (call(q, &con_cls, q->body + at + (n - left), &size) != MHD_YES)
-                goto done;
-            if (size > left)
-                die("the handler claims to have taken more than it was given");
-            if (size == left && ++offers > 8)
-                die("the handler takes none of the body");
+            if (call(q, &con_cls, q->body + at + (n - left), &size) != MHD_YES) goto done;
+            if (size > left) die("the handler claims to have taken more than it was given");
+            if (size == left && ++offers > 8) die("the handler takes none of the body");
             left = size;
         }
         at += n;
     }
-    if (!q->complete)
-        goto done; /* the client went away: no final call */
+    if (!q->complete) goto done; /* the client went away: no final call */
     /* the final call; then again while there is no answer, as MHD does,
      * and after each resume */
     int idle = 0, round = 0;
     for (;;) {
         zero = 0;
-        if (call(q, &con_cls, NULL, &zero) != MHD_YES)
-            goto done;
-        if (q->resp)
-            break;
+        if (call(q, &con_cls, NULL, &zero) != MHD_YES) goto done;
+        if (q->resp) break;
         if (fake_request_suspended(q)) {
             if (!on_suspend || !on_suspend(ctx, q, ++round))
                 goto done; /* given up on (the client left while held) */
@@ -443,8 +416,7 @@ unsigned fake_request_run(fake_request *q, fake_suspended_fn on_suspend, void *c
 done:
     if (d->completed)
         d->completed(d->completed_cls, (struct MHD_Connection *)(void *)q, &con_cls, toe);
-    if (con_cls)
-        die("the completion callback left its request behind");
+    if (con_cls) die("the completion callback left its request behind");
     unsigned status = q->resp ? q->status : 0;
     return status;
 }
@@ -462,8 +434,7 @@ const char *fake_request_answer(const fake_request *q, size_t *len)
 
 void fake_request_free(fake_request *q)
 {
-    if (!q)
-        return;
+    if (!q) return;
     response_release(q->resp);
     for (size_t i = 0; i < q->n; i++) {
         free(q->kv[i].key);

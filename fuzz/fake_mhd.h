@@ -22,15 +22,13 @@ typedef struct fake_request fake_request;
 fake_request *fake_request_new(const char *method, const char *url);
 /* kind: MHD_HEADER_KIND, MHD_COOKIE_KIND or MHD_GET_ARGUMENT_KIND; value
  * may be NULL (an argument without '='). */
-void fake_request_add(fake_request *q, enum MHD_ValueKind kind, const char *key,
-                      const char *value);
+void fake_request_add(fake_request *q, enum MHD_ValueKind kind, const char *key, const char *value);
 /* The TCP peer (default 127.0.0.1, a proxy on this machine): "A.B.C.D" or
  * an IPv6 address; false if it is neither. */
 bool fake_request_peer(fake_request *q, const char *ip);
 /* The body as it arrives (chunk: bytes per call, 0 = all at once) and
  * whether all of it arrives (false: the client goes away part way). */
-void fake_request_body(fake_request *q, const char *body, size_t len, size_t chunk,
-                       bool complete);
+void fake_request_body(fake_request *q, const char *body, size_t len, size_t chunk, bool complete);
 
 /* Called while a request is suspended: return true once it may go on (a
  * long-poll woken, a preview finished) or false to give up (the client

@@ -31,13 +31,11 @@ static void use_power(const power_schedule *p)
 
     char text[4096], again[4096];
     if (power_describe(p, text, sizeof text) != 0)
-        return; /* too long for this buffer: nothing promised */
-    if (strcmp(text, "never") == 0)
-        return; /* the one form it does not read back */
+        return;                             /* too long for this buffer: nothing promised */
+    if (strcmp(text, "never") == 0) return; /* the one form it does not read back */
     power_schedule *q = NULL;
     char err[512];
-    if (power_parse(text, &q, err, sizeof err) != 0)
-        abort(); /* its own description must parse */
+    if (power_parse(text, &q, err, sizeof err) != 0) abort(); /* its own description must parse */
     if (power_describe(q, again, sizeof again) != 0 || strcmp(text, again) != 0)
         abort(); /* ... to the same schedule */
     power_free(q);
@@ -50,15 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag_list d;
     diag_init(&d);
     int rc = config_load_text(&c, (const char *)data, size, "fuzz.conf", &d);
-    if (rc != 0 && diag_count(&d, DIAG_ERROR) == 0)
-        abort(); /* a failure always says why */
+    if (rc != 0 && diag_count(&d, DIAG_ERROR) == 0) abort(); /* a failure always says why */
     if (!((c.width == 0 && c.height == 0) ||
           (c.width >= 64 && c.width <= 16384 && c.height >= 64 && c.height <= 16384)))
         abort();
-    if (c.rotate != 0 && c.rotate != 90 && c.rotate != 180 && c.rotate != 270)
-        abort();
-    if (c.screen_off)
-        use_power(c.screen_off);
+    if (c.rotate != 0 && c.rotate != 90 && c.rotate != 180 && c.rotate != 270) abort();
+    if (c.screen_off) use_power(c.screen_off);
     (void)config_syncs(&c);
     config_free(&c);
     diag_free(&d);

@@ -32,8 +32,7 @@ static const int AREAS[8][2] = {{320, 180}, {180, 320}, {128, 128}, {320, 24},
 
 static void check_image(const image_rgba *img)
 {
-    if (!img->pixels || img->width < 1 || img->height < 1 || img->stride < img->width * 4)
-        abort();
+    if (!img->pixels || img->width < 1 || img->height < 1 || img->stride < img->width * 4) abort();
 }
 
 /* The part shown of a cover-fitted picture, as compose_image_slide() has it. */
@@ -45,8 +44,7 @@ static void cover_part(layout_rect cover, int w, int h, layout_rect *shown)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 2)
-        return 0;
+    if (size < 2) return 0;
     uint8_t a = data[size - 2], b = data[size - 1];
     size_t len = size - 2;
     int mode = a & 3;
@@ -56,13 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (image_sniff(data, len, &info, err, sizeof err) != 0) {
         /* nothing to decode: the decoder refuses what the sniffer refuses */
         image_rgba none;
-        if (image_decode(data, len, 64, 64, MAX_PIXELS, &none, err, sizeof err) == 0)
-            abort();
+        if (image_decode(data, len, 64, 64, MAX_PIXELS, &none, err, sizeof err) == 0) abort();
         return 0;
     }
-    if (info.format == IMAGE_UNKNOWN || info.width < 1 || info.height < 1 ||
-        info.width > 65535 || info.height > 65535 || info.orientation < 1 ||
-        info.orientation > 8)
+    if (info.format == IMAGE_UNKNOWN || info.width < 1 || info.height < 1 || info.width > 65535 ||
+        info.height > 65535 || info.orientation < 1 || info.orientation > 8)
         abort();
     /* "len may be just its first few KiB": a prefix that is enough must say
      * the same */
@@ -85,24 +81,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         want_w = want_h = 0;
 
     image_rgba full;
-    if (image_decode(data, len, want_w, want_h, MAX_PIXELS, &full, err, sizeof err) != 0)
-        return 0;
+    if (image_decode(data, len, want_w, want_h, MAX_PIXELS, &full, err, sizeof err) != 0) return 0;
     check_image(&full);
     if ((long long)info.width * info.height > MAX_PIXELS)
         abort(); /* refused from the header, before decoding */
     /* never more than the full size, never less than wanted (or full) */
-    if (full.width > iw || full.height > ih)
-        abort();
-    if (want_w > 0 && (full.width < (want_w < iw ? want_w : iw) ||
-                       full.height < (want_h < ih ? want_h : ih)))
+    if (full.width > iw || full.height > ih) abort();
+    if (want_w > 0 &&
+        (full.width < (want_w < iw ? want_w : iw) || full.height < (want_h < ih ? want_h : ih)))
         abort();
 
     image_rgba out;
     if (mode == 0 && (full.width != at.w || full.height != at.h)) {
         if (image_resize(&full, at.w, at.h, &out) == 0) {
             check_image(&out);
-            if (out.width != at.w || out.height != at.h)
-                abort();
+            if (out.width != at.w || out.height != at.h) abort();
             image_free(&out);
         }
     } else if (mode == 1) {
@@ -110,8 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cover_part(cover, aw, ah, &shown);
         if (image_resize_part(&full, at.w, at.h, shown.x, shown.y, shown.w, shown.h, &out) == 0) {
             check_image(&out);
-            if (out.width != shown.w || out.height != shown.h)
-                abort();
+            if (out.width != shown.w || out.height != shown.h) abort();
             /* the same pixels as that part of the whole, resized */
             image_rgba whole;
             if ((long long)at.w * at.h <= 4ll * 1000 * 1000 &&

@@ -50,12 +50,9 @@ static int cp_width(uint32_t cp, int variant)
 {
     if ((cp >= 0x300 && cp <= 0x36F) || cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F))
         return 0; /* combining marks and joiners take no room */
-    if (lb_is_cjk(cp))
-        return 32 + variant * 8;
-    if (is_space(cp))
-        return 8;
-    if (cp < 0x80)
-        return 6 + (int)(cp % 11) + variant;
+    if (lb_is_cjk(cp)) return 32 + variant * 8;
+    if (is_space(cp)) return 8;
+    if (cp < 0x80) return 6 + (int)(cp % 11) + variant;
     return 20 + variant * 3;
 }
 
@@ -74,8 +71,7 @@ static int measure(void *vctx, const char *s, size_t n)
         w += cp_width(cp, c->variant);
         count++;
     }
-    if (c->kerning && count > 1)
-        w -= count - 1;
+    if (c->kerning && count > 1) w -= count - 1;
     return w < 0 ? 0 : w;
 }
 
@@ -97,16 +93,13 @@ static void check_lines(text_ctx *c, const lb_result *r, int max_width, bool exa
     int widest = 0;
     for (size_t i = 0; i < r->n_lines; i++) {
         const lb_line *l = &r->lines[i];
-        if (l->start < pos || l->start > c->len || l->len > c->len - l->start)
-            abort();
-        if (!c->boundary[l->start] || !c->boundary[l->start + l->len] || l->width < 0)
-            abort();
+        if (l->start < pos || l->start > c->len || l->len > c->len - l->start) abort();
+        if (!c->boundary[l->start] || !c->boundary[l->start + l->len] || l->width < 0) abort();
         /* what lies between two lines is blanks and newlines only */
         for (size_t b = pos; b < l->start;) {
             uint32_t cp;
             b += utf8_decode(c->text + b, c->len - b, &cp);
-            if (!is_space(cp) && !is_newline(cp))
-                abort();
+            if (!is_space(cp) && !is_newline(cp)) abort();
         }
         if (max_width > 0 && l->width > max_width && count_cps(c->text + l->start, l->len) != 1)
             abort();
@@ -117,21 +110,17 @@ static void check_lines(text_ctx *c, const lb_result *r, int max_width, bool exa
                 b += utf8_decode(c->text + b, l->start + l->len - b, &cp);
                 sum += cp_width(cp, c->variant);
             }
-            if (sum != l->width)
-                abort();
+            if (sum != l->width) abort();
         }
-        if (l->width > widest)
-            widest = l->width;
+        if (l->width > widest) widest = l->width;
         pos = l->start + l->len;
     }
     for (size_t b = pos; b < c->len;) {
         uint32_t cp;
         b += utf8_decode(c->text + b, c->len - b, &cp);
-        if (!is_space(cp) && !is_newline(cp))
-            abort();
+        if (!is_space(cp) && !is_newline(cp)) abort();
     }
-    if (widest != r->max_width)
-        abort();
+    if (widest != r->max_width) abort();
     /* every newline ends a line */
     size_t newlines = 0;
     for (size_t b = 0; b < c->len;) {
@@ -139,13 +128,11 @@ static void check_lines(text_ctx *c, const lb_result *r, int max_width, bool exa
         size_t n = utf8_decode(c->text + b, c->len - b, &cp);
         if (is_newline(cp)) {
             newlines++;
-            if (cp == '\r' && b + 1 < c->len && c->text[b + 1] == '\n')
-                n++;
+            if (cp == '\r' && b + 1 < c->len && c->text[b + 1] == '\n') n++;
         }
         b += n;
     }
-    if (r->n_lines < newlines)
-        abort();
+    if (r->n_lines < newlines) abort();
 }
 
 typedef struct px_ctx {
@@ -159,16 +146,14 @@ static int measure_px(void *vctx, int px, bool bold, const char *s, size_t n)
     px_ctx *p = vctx;
     text_ctx *c = (s >= p->t->text && s <= p->t->text + p->t->len) ? p->t : p->other;
     long long w = (long long)measure(c, s, n) * px / 32;
-    if (bold)
-        w += w / 16;
+    if (bold) w += w / 16;
     return w > 1 << 30 ? 1 << 30 : (int)w;
 }
 
 static uint8_t *boundaries(const char *s, size_t n)
 {
     uint8_t *b = calloc(n + 1, 1);
-    if (!b)
-        abort();
+    if (!b) abort();
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         b[i] = 1;
@@ -185,8 +170,7 @@ static void fit_notice(const char *text, size_t len, int screen, bool kerning, i
     size_t tl = sep ? (size_t)(sep - text) : 0;
     size_t bl = sep ? len - tl - 1 : len;
     char *title = malloc(tl + 1), *body = malloc(bl + 1);
-    if (!title || !body)
-        abort();
+    if (!title || !body) abort();
     memcpy(title, text, tl);
     title[tl] = 0;
     memcpy(body, sep ? sep + 1 : text, bl);
@@ -202,16 +186,13 @@ static void fit_notice(const char *text, size_t len, int screen, bool kerning, i
     layout_screen scr;
     layout_screen_compute(w, h, screen & 8, screen & 16, &scr);
     int box_w = scr.main.w * 8 / 10, box_h = scr.main.h * 7 / 10;
-    if (screen & 32)
-        box_w = scr.main.w / 3; /* beside a picture */
+    if (screen & 32) box_w = scr.main.w / 3; /* beside a picture */
     layout_notice n;
     if (layout_fit_notice(tl ? title : NULL, bl ? body : NULL, box_w, box_h,
                           layout_text_floor(scr.unit), layout_body_max(scr.unit), measure_px, &pc,
                           &n) == 0) {
-        if (n.body_lines_shown > n.body.n_lines || n.title_px < n.body_px)
-            abort();
-        if (!n.overflow && n.height > box_h)
-            abort(); /* "fits into box_w x box_h" */
+        if (n.body_lines_shown > n.body.n_lines || n.title_px < n.body_px) abort();
+        if (!n.overflow && n.height > box_h) abort(); /* "fits into box_w x box_h" */
         /* both texts are broken by the same rules, at their sizes */
         check_lines(&tc, &n.title, 0, false);
         check_lines(&bc, &n.body, 0, false);
@@ -225,8 +206,7 @@ static void fit_notice(const char *text, size_t len, int screen, bool kerning, i
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 4)
-        return 0;
+    if (size < 4) return 0;
     int max_width = (int)((data[0] | data[1] << 8) % 4000) - 16;
     bool kerning = data[2] & 1;
     int variant = (data[2] >> 1) & 3;
@@ -239,12 +219,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lb_break(text, len, max_width, measure, &c, &r) != 0)
         abort(); /* only an allocation failure may fail */
     check_lines(&c, &r, max_width, true);
-    if (len == 0 && r.n_lines != 0)
-        abort();
+    if (len == 0 && r.n_lines != 0) abort();
     lb_result_free(&r);
     free((void *)c.boundary);
 
-    if (notice & 1)
-        fit_notice(text, len, notice >> 1, kerning, variant);
+    if (notice & 1) fit_notice(text, len, notice >> 1, kerning, variant);
     return 0;
 }

@@ -102,8 +102,7 @@ int crypto_pwhash_str(char out[crypto_pwhash_STRBYTES], const char *const passwd
     (void)opslimit;
     (void)memlimit;
     char hex[65];
-    if (sha256_hex(passwd, (size_t)passwdlen, hex) != 0)
-        return -1;
+    if (sha256_hex(passwd, (size_t)passwdlen, hex) != 0) return -1;
     snprintf(out, crypto_pwhash_STRBYTES, "$fuzz$%s", hex);
     return 0;
 }
@@ -112,8 +111,7 @@ int crypto_pwhash_str_verify(const char str[crypto_pwhash_STRBYTES], const char 
                              unsigned long long passwdlen)
 {
     char want[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(want, passwd, passwdlen, 0, 0) != 0)
-        return -1;
+    if (crypto_pwhash_str(want, passwd, passwdlen, 0, 0) != 0) return -1;
     return strcmp(str, want) == 0 ? 0 : -1;
 }
 
@@ -157,8 +155,7 @@ int preview_render(preview *p, const json_t *doc, const json_t *files, const cha
     }
     static const char sig[] = "\x89PNG\r\n\x1a\n";
     *png = malloc(sizeof sig - 1);
-    if (!*png)
-        return -1;
+    if (!*png) return -1;
     memcpy(*png, sig, sizeof sig - 1);
     *png_len = sizeof sig - 1;
     return 0;
@@ -178,15 +175,15 @@ static int64_t add_user(store *st, auth *au, const char *name, const char *role,
     char h[AUTH_HASH_MAX], err[256], pw[128];
     int64_t id;
     snprintf(pw, sizeof pw, "%s-password", name);
-    if (auth_hash_password(au, pw, h) != 0 || store_user_add(st, name, role, h, &id, err, sizeof err))
+    if (auth_hash_password(au, pw, h) != 0 ||
+        store_user_add(st, name, role, h, &id, err, sizeof err))
         fail("seed user", err);
     if (group) {
         json_t *gs = json_pack("[I]", (json_int_t)group);
         store_user_update(st, id, NULL, -1, NULL, gs, err, sizeof err);
         json_decref(gs);
     }
-    if (strlen(sid) != 64)
-        fail("a session id is not 64 bytes", sid);
+    if (strlen(sid) != 64) fail("a session id is not 64 bytes", sid);
     char th[65];
     auth_token_hash(sid, th);
     if (store_session_add(st, th, id, csrf, (int64_t)time(NULL) + 20 * 365 * 86400) != 0)
@@ -203,8 +200,7 @@ static int64_t add_item(store *st, const char *json, const char *state, int64_t 
     if (!f || store_item_add(st, f, state, by, &id, err, sizeof err) != 0)
         fail("seed item", f ? err : je.text);
     json_decref(f);
-    if (strcmp(state, "draft") != 0)
-        store_item_set_state(st, id, state, 0, NULL);
+    if (strcmp(state, "draft") != 0) store_item_set_state(st, id, state, 0, NULL);
     return id;
 }
 
@@ -217,19 +213,19 @@ static void seed(store *st, auth *au)
         fail("seed_first_start", err);
     int64_t def = 0, lib = 0;
     store_group_default(st, &def);
-    if (store_group_add(st, "图书馆", false, &lib, err, sizeof err) != 0)
-        fail("seed group", err);
+    if (store_group_add(st, "图书馆", false, &lib, err, sizeof err) != 0) fail("seed group", err);
     add_user(st, au, "admin-fuzz", "admin", 0, SID_ADMIN, "csrf-admin");
     add_user(st, au, "editor", "editor", def, SID_EDITOR, "csrf-editor");
-    int64_t contrib = add_user(st, au, "contributor", "contributor", 0, SID_CONTRIB,
-                               "csrf-contributor");
+    int64_t contrib =
+        add_user(st, au, "contributor", "contributor", 0, SID_CONTRIB, "csrf-contributor");
     int64_t gone = add_user(st, au, "gone", "editor", lib, SID_GONE, "csrf-gone");
     store_user_update(st, gone, NULL, 1, NULL, NULL, err, sizeof err);
 
     char groups[64];
     snprintf(groups, sizeof groups, "[%lld]", (long long)def);
     char buf[1024];
-    snprintf(buf, sizeof buf, "{\"kind\":\"notice\",\"title\":\"草稿\",\"body\":\"一份草稿\",\"groups\":%s}",
+    snprintf(buf, sizeof buf,
+             "{\"kind\":\"notice\",\"title\":\"草稿\",\"body\":\"一份草稿\",\"groups\":%s}",
              groups);
     add_item(st, buf, "draft", contrib);
     snprintf(buf, sizeof buf,
@@ -247,8 +243,8 @@ static void seed(store *st, auth *au)
 
     bool created;
     store_display_seen(st, "lobby-1", "192.0.2.10", (int64_t)time(NULL), &created);
-    json_t *f = json_pack("{s:s, s:s, s:b, s:[I]}", "name", "一楼大厅", "location", "1F", "accepted",
-                          1, "groups", (json_int_t)def);
+    json_t *f = json_pack("{s:s, s:s, s:b, s:[I]}", "name", "一楼大厅", "location", "1F",
+                          "accepted", 1, "groups", (json_int_t)def);
     store_display_update(st, "lobby-1", f, err, sizeof err);
     json_decref(f);
     store_display_request_shot(st, "lobby-1");
@@ -273,8 +269,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 static void cleanup(void)
 {
-    if (G.dir[0])
-        nftw(G.dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (G.dir[0]) nftw(G.dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static char **list_objects(size_t *n)
@@ -286,13 +281,11 @@ static char **list_objects(size_t *n)
     *n = 0;
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         names = realloc(names, (*n + 1) * sizeof *names);
         names[(*n)++] = strdup(e->d_name);
     }
-    if (d)
-        closedir(d);
+    if (d) closedir(d);
     return names;
 }
 
@@ -330,20 +323,17 @@ static void remove_stale(const char *base)
         snprintf(path, sizeof path, "%s/%s", base, e->d_name);
         nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     }
-    if (d)
-        closedir(d);
+    if (d) closedir(d);
 }
 
 static void setup(void)
 {
     G.verbose = getenv("FUZZ_SERVER_VERBOSE") != NULL;
     const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    if (!base)
-        base = "/tmp";
+    if (!base) base = "/tmp";
     remove_stale(base);
     snprintf(G.dir, sizeof G.dir, "%s/signage-fuzz-%d-XXXXXX", base, (int)getpid());
-    if (!mkdtemp(G.dir))
-        fail("mkdtemp", strerror(errno));
+    if (!mkdtemp(G.dir)) fail("mkdtemp", strerror(errno));
     atexit(cleanup);
     char err[512];
     if (assets_open(G.dir, 50ll * 1000 * 1000, true, &G.as, err, sizeof err) != 0)
@@ -352,15 +342,13 @@ static void setup(void)
     snprintf(tmpl, sizeof tmpl, "%s/template.db", G.dir);
     store *st;
     auth *au = auth_new(5, 300);
-    if (!au || store_open(tmpl, &st, err, sizeof err) != 0)
-        fail("store_open", err);
+    if (!au || store_open(tmpl, &st, err, sizeof err) != 0) fail("store_open", err);
     seed(st, au);
     store_close(st);
     auth_free(au);
     int fd = open(tmpl, O_RDONLY);
     struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0)
-        fail("template", strerror(errno));
+    if (fd < 0 || fstat(fd, &sb) != 0) fail("template", strerror(errno));
     G.tmpl_len = (size_t)sb.st_size;
     G.tmpl = malloc(G.tmpl_len);
     if (!G.tmpl || read(fd, G.tmpl, G.tmpl_len) != (ssize_t)G.tmpl_len)
@@ -376,8 +364,7 @@ static void setup(void)
     G.api.pv = NULL; /* the stubs above take its place */
     http_callbacks cb = {.api = &G.api, .route = api_route};
     http_options ho = {.listen = "127.0.0.1:0", .threads = 1, .max_connections = 100};
-    if (http_start(&ho, &cb, G.as, &G.http, err, sizeof err) != 0)
-        fail("http_start", err);
+    if (http_start(&ho, &cb, G.as, &G.http, err, sizeof err) != 0) fail("http_start", err);
     G.api.http = G.http;
     G.ready = true;
 }
@@ -395,12 +382,10 @@ static void begin_input(void)
         fail("restore the store", strerror(errno));
     close(fd);
     char err[512];
-    if (store_open(G.db, &G.api.st, err, sizeof err) != 0)
-        fail("store_open", err);
+    if (store_open(G.db, &G.api.st, err, sizeof err) != 0) fail("store_open", err);
     G.api.au = auth_new(5, 300);
     G.api.bc = build_cache_new(G.api.st);
-    if (!G.api.au || !G.api.bc)
-        fail("per-input state", "out of memory");
+    if (!G.api.au || !G.api.bc) fail("per-input state", "out of memory");
 }
 
 static void end_input(void)
@@ -418,7 +403,7 @@ static void end_input(void)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0'
+    return c >= '0' && c <= '9'   ? c - '0'
            : c >= 'a' && c <= 'f' ? c - 'a' + 10
            : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                   : -1;
@@ -443,8 +428,7 @@ static void unescape(char *s)
 static char *dup_n(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
-    if (!d)
-        abort();
+    if (!d) abort();
     memcpy(d, s, n);
     d[n] = 0;
     return d;
@@ -454,16 +438,12 @@ static void add_args(fake_request *q, char *query)
 {
     for (char *tok = query; tok && *tok;) {
         char *amp = strchr(tok, '&');
-        if (amp)
-            *amp = 0;
+        if (amp) *amp = 0;
         char *eq = strchr(tok, '=');
-        if (eq)
-            *eq = 0;
+        if (eq) *eq = 0;
         unescape(tok);
-        if (eq)
-            unescape(eq + 1);
-        if (*tok)
-            fake_request_add(q, MHD_GET_ARGUMENT_KIND, tok, eq ? eq + 1 : NULL);
+        if (eq) unescape(eq + 1);
+        if (*tok) fake_request_add(q, MHD_GET_ARGUMENT_KIND, tok, eq ? eq + 1 : NULL);
         tok = amp ? amp + 1 : NULL;
     }
 }
@@ -475,8 +455,7 @@ static void add_cookies(fake_request *q, const char *header)
         while (*c == ' ' || *c == '\t')
             c++;
         char *eq = strchr(c, '=');
-        if (!eq || eq == c)
-            continue;
+        if (!eq || eq == c) continue;
         *eq = 0;
         char *v = eq + 1;
         size_t vl = strlen(v);
@@ -494,11 +473,9 @@ static void add_cookies(fake_request *q, const char *header)
 static bool on_suspend(void *ctx, fake_request *q, int round)
 {
     (void)ctx;
-    if (round > 1)
-        return false; /* a poll back asleep until its deadline: its client leaves */
-    http_notify(G.http); /* what a change does: long-polls wake */
-    if (!fake_request_suspended(q))
-        return true;
+    if (round > 1) return false; /* a poll back asleep until its deadline: its client leaves */
+    http_notify(G.http);         /* what a change does: long-polls wake */
+    if (!fake_request_suspended(q)) return true;
     /* held: a preview drawing on its own thread, which releases it */
     if (!fake_request_wait_resumed(q, 10.0)) {
         fprintf(stderr, "fuzz_server_request: a held request was never released\n");
@@ -523,15 +500,13 @@ static void run_request(const char *p, size_t n)
     *sp = 0;
     char *target = sp + 1;
     char *sp2 = strchr(target, ' ');
-    if (sp2)
-        *sp2 = 0;
+    if (sp2) *sp2 = 0;
     if (!*target) {
         free(line);
         return;
     }
     char *query = strchr(target, '?');
-    if (query)
-        *query++ = 0;
+    if (query) *query++ = 0;
     unescape(target);
     fake_request *q = fake_request_new(line, target);
     add_args(q, query);
@@ -544,8 +519,7 @@ static void run_request(const char *p, size_t n)
         nl = memchr(p, '\n', (size_t)(end - p));
         size_t hl = nl ? (size_t)(nl - p) : (size_t)(end - p);
         const char *next = nl ? nl + 1 : end;
-        if (hl && p[hl - 1] == '\r')
-            hl--;
+        if (hl && p[hl - 1] == '\r') hl--;
         if (hl == 0) {
             p = next;
             break; /* the blank line: the body follows */
@@ -579,8 +553,7 @@ static void run_request(const char *p, size_t n)
             if (strcasecmp(h, "Transfer-Encoding") == 0)
                 chunked = true; /* taken as already de-chunked */
             fake_request_add(q, MHD_HEADER_KIND, h, v);
-            if (strcasecmp(h, "Cookie") == 0)
-                add_cookies(q, v);
+            if (strcasecmp(h, "Cookie") == 0) add_cookies(q, v);
         }
         free(h);
     }
@@ -612,8 +585,7 @@ static void run_request(const char *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!G.ready)
-        setup();
+    if (!G.ready) setup();
     begin_input();
     const char *p = (const char *)data, *end = p + size;
     static const char SEP[] = "\n=====\n";

@@ -18,7 +18,8 @@ for bin in "$@"; do
         status=1
         continue
     fi
-    "$bin" "$@" >/dev/null || { echo "fuzz_replay: $name FAILED on an input in $*" >&2; status=1; }
+    # shellcheck disable=SC2086 # FUZZ_EMULATOR: qemu and its arguments in a cross build
+    ${FUZZ_EMULATOR:-} "$bin" "$@" >/dev/null || { echo "fuzz_replay: $name FAILED on an input in $*" >&2; status=1; }
     echo "fuzz_replay: $name ok ($(find "$@" -type f | wc -l) inputs)"
 done
 exit $status

@@ -34,12 +34,10 @@ static int run_file(const char *path)
             return -1;
         }
         len += fread(buf + len, 1, cap - len, f);
-        if (len < cap)
-            break;
+        if (len < cap) break;
         cap *= 2;
         uint8_t *nb = realloc(buf, cap);
-        if (!nb)
-            free(buf);
+        if (!nb) free(buf);
         buf = nb;
     }
     int bad = ferror(f);
@@ -80,20 +78,17 @@ static long run_dir(const char *dir)
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
-                break;
+            if (!nn) break;
             names = nn;
         }
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, by_name);
+    if (n) qsort(names, n, sizeof *names, by_name);
     long ran = 0;
     for (size_t i = 0; i < n; i++) {
         char path[4096];
@@ -113,8 +108,7 @@ static long run_dir(const char *dir)
 
 int main(int argc, char **argv)
 {
-    if (LLVMFuzzerInitialize)
-        LLVMFuzzerInitialize(&argc, &argv);
+    if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
     long total = 0;
     int failed = 0;
     for (int i = 1; i < argc; i++) {

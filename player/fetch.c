@@ -184,8 +184,11 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
     curl_easy_setopt(c, CURLOPT_URL, r->url);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    /* A redirect never leaves TLS: what was asked for over https must not come back over
+     * plain http, where anyone on the path could replace it. */
+    bool tls = strncasecmp(r->url, "https:", 6) == 0;
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, tls ? "https" : "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)FETCH_MAX_REDIRECTS);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -197,7 +200,7 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
     /* Content is verified by hash, so compression only costs the Pi CPU;
      * but manifests are text: accept gzip for them (and anything else). */
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    if (f->token) {
+    if (f->token && !r->anonymous) {
         curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER);
         curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, f->token);
     }
@@ -248,10 +251,10 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
 
     if (rc != CURLE_OK) {
         /* A certificate problem is an answer we refuse, not an outage. */
-        bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
-                   rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE ||
-                   rc == CURLE_SSL_ISSUER_ERROR;
-        res->unreachable = res->status == 0 && !tls && strcmp(x.why, "stopped") != 0;
+        bool cert = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+                    rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE ||
+                    rc == CURLE_SSL_ISSUER_ERROR;
+        res->unreachable = res->status == 0 && !cert && strcmp(x.why, "stopped") != 0;
         if (x.why[0])
             snprintf(res->err, sizeof res->err, "%s", x.why);
         else if (rc == CURLE_FILESIZE_EXCEEDED)
@@ -260,6 +263,10 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res)
         else if (rc == CURLE_TOO_MANY_REDIRECTS)
             snprintf(res->err, sizeof res->err, "more than %d redirects (a redirect loop?)",
                      FETCH_MAX_REDIRECTS);
+        else if (rc == CURLE_UNSUPPORTED_PROTOCOL && tls && res->status >= 300)
+            snprintf(res->err, sizeof res->err,
+                     "refused: a redirect from https to a URL that is not https (%s)",
+                     errbuf[0] ? errbuf : curl_easy_strerror(rc));
         else if (rc == CURLE_UNSUPPORTED_PROTOCOL)
             snprintf(res->err, sizeof res->err, "refused: not an http(s) URL (%s)",
                      errbuf[0] ? errbuf : curl_easy_strerror(rc));
@@ -340,4 +347,26 @@ out:
     curl_free(scheme);
     curl_url_cleanup(u);
     return rc;
+}
+
+bool fetch_same_origin(const char *a, const char *b)
+{
+    CURLU *u[2] = {curl_url(), curl_url()};
+    const char *in[2] = {a, b};
+    char *part[2][3] = {{NULL}};
+    const CURLUPart parts[3] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
+    bool same = u[0] && u[1];
+    for (int i = 0; same && i < 2; i++) {
+        same = curl_url_set(u[i], CURLUPART_URL, in[i], 0) == CURLUE_OK;
+        for (int k = 0; same && k < 3; k++)
+            same = curl_url_get(u[i], parts[k], &part[i][k], CURLU_DEFAULT_PORT) == CURLUE_OK;
+    }
+    for (int k = 0; same && k < 3; k++)
+        same = strcasecmp(part[0][k], part[1][k]) == 0;
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 3; k++)
+            curl_free(part[i][k]);
+        curl_url_cleanup(u[i]);
+    }
+    return same;
 }

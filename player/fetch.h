@@ -3,7 +3,8 @@
  *
  * Policy that belongs to transport lives here, so every request gets it:
  *   - only http:// and https://, also after redirects (a hostile server
- *     cannot send us to file:// or elsewhere); at most FETCH_MAX_REDIRECTS;
+ *     cannot send us to file:// or elsewhere), and a request made over
+ *     https:// is never redirected to http://; at most FETCH_MAX_REDIRECTS;
  *   - TLS peer and host verification always on; `ca_file` adds a CA bundle;
  *   - a connect timeout, and a stall timeout: a transfer that receives
  *     nothing for `stall_s` seconds, or less than FETCH_MIN_RATE bytes/s
@@ -12,7 +13,9 @@
  *   - a body cap: more than `max_bytes` fails at once, whether or not the
  *     server announced a length;
  *   - the bearer token, if any, goes to the configured server only: it is
- *     dropped when a redirect leaves the original host (libcurl's default);
+ *     dropped when a redirect leaves the original host, port or scheme
+ *     (libcurl's default), and a request marked `anonymous` (an asset on
+ *     another server, see fetch_same_origin) goes without it;
  *   - a shared stop flag makes any transfer return within about a second.
  *
  * Only 2xx bodies reach the caller's sink; other bodies are kept (up to a
@@ -58,6 +61,7 @@ typedef struct fetch_req {
     int64_t resume_from;       /* > 0: ask for the rest from this offset (Range) */
     double first_byte_s;       /* > stall_s: time allowed before the first byte (long-poll) */
     const atomic_int *cancel;  /* non-zero: abort this request (may be NULL) */
+    bool anonymous;            /* never send the bearer token (another server's URL) */
     fetch_sink sink;
     void *user;
 } fetch_req;
@@ -96,5 +100,9 @@ int fetch_do(fetch *f, const fetch_req *r, fetch_res *res);
  * accepted.  Returns 0, or -1 with a reason in err. */
 int fetch_resolve(const char *base, const char *ref, char *out, size_t outlen, char *err,
                   size_t errlen);
+
+/* Do two absolute URLs name the same server (scheme, host and port, the
+ * scheme's default port filled in)?  false when either does not parse. */
+bool fetch_same_origin(const char *a, const char *b);
 
 #endif

@@ -711,9 +711,12 @@ int image_decode(const uint8_t *data, size_t len, int want_w, int want_h, long l
 
 /* ---- resizing ---------------------------------------------------------- */
 
-/* One axis of a separable filter: output i takes source pixels
- * start[i] .. start[i] + count[i] - 1 with weights w[i * taps ...]; the
- * weights of one output add up to 1, and starts never decrease. */
+/* One axis of a separable filter, for the outputs first .. first + n - 1 of
+ * a scale to `to` pixels: output first + i takes source pixels start[i] ..
+ * start[i] + count[i] - 1 with weights w[i * taps ...]; the weights of one
+ * output add up to 1, and starts never decrease.  Only the outputs of the
+ * part wanted are made: a cover-fitted 65535x1 picture is tens of millions
+ * of pixels wide at screen height, of which a screen's width is shown. */
 typedef struct axis_filter {
     int taps;
     int *start, *count;
@@ -730,21 +733,22 @@ static void axis_free(axis_filter *a)
 /* Shrinking: box filter, each source pixel weighted by the fraction of it
  * the output pixel covers.  Enlarging: bilinear between pixel centres,
  * clamped at the edges. */
-static int axis_make(int from, int to, axis_filter *a)
+static int axis_make(int from, int to, int first, int n, axis_filter *a)
 {
     memset(a, 0, sizeof *a);
     bool box = to <= from;
     double scale = (double)from / to;
     a->taps = box ? (int)ceil(scale) + 1 : 2;
-    a->start = malloc((size_t)to * sizeof *a->start);
-    a->count = malloc((size_t)to * sizeof *a->count);
-    a->w = calloc((size_t)to * (size_t)a->taps, sizeof *a->w);
+    a->start = malloc((size_t)n * sizeof *a->start);
+    a->count = malloc((size_t)n * sizeof *a->count);
+    a->w = calloc((size_t)n * (size_t)a->taps, sizeof *a->w);
     if (!a->start || !a->count || !a->w) {
         axis_free(a);
         return -1;
     }
-    for (int i = 0; i < to; i++) {
-        float *w = a->w + (size_t)i * a->taps;
+    for (int k = 0; k < n; k++) {
+        int i = first + k; /* the output pixel; entries are indexed by k */
+        float *w = a->w + (size_t)k * a->taps;
         if (box) {
             double lo = (double)i * from / to, hi = (double)(i + 1) * from / to;
             int s = (int)lo, e = (int)ceil(hi);
@@ -757,8 +761,8 @@ static int axis_make(int from, int to, axis_filter *a)
                 s++;
             while (e - 1 > s && hi - (e - 1) < 1e-9)
                 e--;
-            a->start[i] = s;
-            a->count[i] = e - s;
+            a->start[k] = s;
+            a->count[k] = e - s;
             for (int j = s; j < e; j++) {
                 double c = (j + 1 < hi ? j + 1 : hi) - (j > lo ? j : lo);
                 w[j - s] = (float)(c / scale);
@@ -768,16 +772,16 @@ static int axis_make(int from, int to, axis_filter *a)
             int s = (int)floor(c);
             float t = (float)(c - s);
             if (s < 0) {
-                a->start[i] = 0;
-                a->count[i] = 1;
+                a->start[k] = 0;
+                a->count[k] = 1;
                 w[0] = 1;
             } else if (s >= from - 1) {
-                a->start[i] = from - 1;
-                a->count[i] = 1;
+                a->start[k] = from - 1;
+                a->count[k] = 1;
                 w[0] = 1;
             } else {
-                a->start[i] = s;
-                a->count[i] = 2;
+                a->start[k] = s;
+                a->count[k] = 2;
                 w[0] = 1 - t;
                 w[1] = t;
             }
@@ -786,15 +790,20 @@ static int axis_make(int from, int to, axis_filter *a)
     return 0;
 }
 
-/* One source row: premultiply (colour * alpha), then filter horizontally. */
-static void resize_row(const uint8_t *src, int sw, const axis_filter *hx, int w, bool opaque,
-                       float *prem, float *dst)
+/* One source row: premultiply (colour * alpha) the columns the w outputs of
+ * hx take, then filter horizontally. */
+static void resize_row(const uint8_t *src, const axis_filter *hx, int w, bool opaque, float *prem,
+                       float *dst)
 {
+    int x0 = hx->start[0], x1 = 0; /* starts never decrease; ends are taken as they come */
+    for (int ox = 0; ox < w; ox++)
+        if (hx->start[ox] + hx->count[ox] > x1)
+            x1 = hx->start[ox] + hx->count[ox];
     if (opaque) { /* alpha is 255 everywhere: nothing to premultiply */
-        for (int x = 0; x < sw * 4; x++)
+        for (int x = x0 * 4; x < x1 * 4; x++)
             prem[x] = src[x];
     } else {
-        for (int x = 0; x < sw; x++) {
+        for (int x = x0; x < x1; x++) {
             const uint8_t *p = src + (size_t)x * 4;
             float a = p[3];
             prem[x * 4 + 0] = p[0] * a;
@@ -856,17 +865,19 @@ int image_resize_part(const image_rgba *src, int w, int h, int px, int py, int p
                    (size_t)pw * 4);
         return 0;
     }
+    /* Filters and rows for the part only: memory and time follow what is
+     * shown, not the size it is a part of. */
     axis_filter hx, vy;
-    if (axis_make(sw, w, &hx) != 0) {
+    if (axis_make(sw, w, px, pw, &hx) != 0) {
         image_free(out);
         return -1;
     }
-    if (axis_make(sh, h, &vy) != 0) {
+    if (axis_make(sh, h, py, ph, &vy) != 0) {
         axis_free(&hx);
         image_free(out);
         return -1;
     }
-    size_t rowf = (size_t)w * 4;
+    size_t rowf = (size_t)pw * 4;
     float *prem = malloc((size_t)sw * 4 * sizeof *prem);
     float *cache = malloc(rowf * 2 * sizeof *cache);
     float *acc = malloc(rowf * sizeof *acc);
@@ -874,7 +885,7 @@ int image_resize_part(const image_rgba *src, int w, int h, int px, int py, int p
     int ret = -1;
     if (!prem || !cache || !acc)
         goto done;
-    for (int oy = py; oy < py + ph; oy++) {
+    for (int oy = 0; oy < ph; oy++) {
         const float *wt = vy.w + (size_t)oy * vy.taps;
         memset(acc, 0, rowf * sizeof *acc);
         for (int k = 0; k < vy.count[oy]; k++) {
@@ -883,23 +894,22 @@ int image_resize_part(const image_rgba *src, int w, int h, int px, int py, int p
             int slot = cached[0] == sy ? 0 : cached[1] == sy ? 1 : cached[0] < cached[1] ? 0 : 1;
             float *r = cache + (size_t)slot * rowf;
             if (cached[slot] != sy) {
-                resize_row(src->pixels + (size_t)sy * (size_t)src->stride, sw, &hx, w, src->opaque,
+                resize_row(src->pixels + (size_t)sy * (size_t)src->stride, &hx, pw, src->opaque,
                            prem, r);
                 cached[slot] = sy;
             }
             for (size_t i = 0; i < rowf; i++)
                 acc[i] += wt[k] * r[i];
         }
-        uint8_t *dst = out->pixels + (size_t)(oy - py) * (size_t)out->stride;
+        uint8_t *dst = out->pixels + (size_t)oy * (size_t)out->stride;
         if (src->opaque) { /* no division by alpha */
-            const float *q = acc + (size_t)px * 4;
             for (int i = 0; i < pw * 4; i++)
-                dst[i] = to_byte(q[i]);
+                dst[i] = to_byte(acc[i]);
             continue;
         }
-        for (int ox = px; ox < px + pw; ox++) {
+        for (int ox = 0; ox < pw; ox++) {
             const float *q = acc + (size_t)ox * 4;
-            uint8_t *p = dst + (size_t)(ox - px) * 4;
+            uint8_t *p = dst + (size_t)ox * 4;
             p[3] = to_byte(q[3]);
             if (p[3] == 0)
                 continue; /* calloc left it transparent black */

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -118,6 +119,12 @@ static void print_status(FILE *out, const info_request *r)
     struct stat st;
     json_error_t jerr;
     json_t *s = NULL;
+    if (r->status_file && stat(r->status_file, &st) == 0 && access(r->status_file, R_OK) != 0) {
+        snprintf(buf, sizeof buf, "%s exists but is not readable by this user: run with sudo",
+                 r->status_file);
+        line(out, "player     播放器", buf);
+        return;
+    }
     if (!r->status_file || stat(r->status_file, &st) != 0 ||
         !(s = json_load_file(r->status_file, 0, &jerr))) {
         snprintf(buf, sizeof buf, "not running (no status file %s)",
@@ -149,6 +156,13 @@ static void print_status(FILE *out, const info_request *r)
              ok ? ok : "never", try ? try : "never");
     line(out, "sync       同步", buf);
     line(out, "last error 上次错误", err ? err : "none");
+    const char *hs = str_at(s, "health", "state"), *hp = str_at(s, "health", "problem"),
+               *hr = str_at(s, "health", "last_restart");
+    json_int_t rec = json_integer_value(json_object_get(json_object_get(s, "health"), "recoveries"));
+    snprintf(buf, sizeof buf, "%s, %lld recoveries%s%s%s%s", hs ? hs : "?", (long long)rec,
+             hp ? "; last problem: " : "", hp ? hp : "", hr ? "; restarted after: " : "",
+             hr ? hr : "");
+    line(out, "self-check 自检", buf);
     json_t *scr = json_object_get(s, "screen");
     if (json_is_object(scr)) {
         snprintf(buf, sizeof buf, "%lldx%lld as laid out",

@@ -275,9 +275,11 @@ static int fetch_asset(syncer *s, const char *base, const manifest_media *md, bo
             }
         }
         k.err[0] = '\0';
+        /* the display's token is for its own server, not for a CDN a url names */
         fetch_req r = {.url = url,
                        .max_bytes = md->size - have,
                        .resume_from = have,
+                       .anonymous = !fetch_same_origin(url, s->url),
                        .sink = to_writer,
                        .user = &k};
         fetch_res res;

@@ -61,6 +61,8 @@ APT="$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 pkgs=$(sed -n '/^PKGS="/,/"/p' scripts/install-deps.sh | sed 's/^PKGS=//; s/"//g')
 [ -n "$pkgs" ] || die "no PKGS list in scripts/install-deps.sh"
 want="crossbuild-essential-$ARCH file pkgconf:$ARCH"
+# what tests/player_cli.sh uses beside the player: python3, zbarimg
+want="$want python3 zbar-tools"
 # qemu-user-static, unless a qemu-user for the target is there already
 # (qemu-user's qemu-aarch64, say: the toolchain file takes either)
 command -v "$QEMU-static" >/dev/null 2>&1 || command -v "$QEMU" >/dev/null 2>&1 ||
@@ -221,5 +223,5 @@ fi
 
 echo
 say "summary: $passed/$total unit tests passed under $QEMU_BIN ($EMU); player_cli + golden: $wp passed, $wf failed"
-say "time: packages ${T_DEPS} s, configure+build ${T_BUILD} s, unit tests ${T_TEST} s, smoke ${T_SMOKE} s, total $(( $(now) - T0 )) s"
+say "time: packages ${T_DEPS} s, configure+build ${T_BUILD} s, unit tests ${T_TEST} s, version + screenshot + player_cli + golden ${T_SMOKE} s, total $(( $(now) - T0 )) s"
 echo "$ARCH: $(( passed + wp )) passed, $(( total - passed + wf )) failed"

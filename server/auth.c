@@ -65,14 +65,17 @@ static void auth_limiter_free(auth_limiter *l)
 
 static slot *find(auth_limiter *l, const char *key, bool create, int64_t now)
 {
-    slot *oldest = &l->slots[0];
+    /* Every slot is looked at: a slot freed before this key's (a good login, an expired
+     * window) must not start the key afresh beside its running count. */
+    slot *oldest = &l->slots[0], *empty = NULL;
     for (int i = 0; i < LIMITER_SLOTS; i++) {
         slot *s = &l->slots[i];
         if (s->key[0] && strncmp(s->key, key, sizeof s->key - 1) == 0) return s;
-        if (!s->key[0] || s->last < oldest->last) oldest = s;
-        if (!s->key[0] && create) break;
+        if (!s->key[0] && !empty) empty = s;
+        if (s->key[0] && s->last < oldest->last) oldest = s;
     }
     if (!create) return NULL;
+    if (empty) oldest = empty;
     memset(oldest, 0, sizeof *oldest);
     strncpy(oldest->key, key, sizeof oldest->key - 1);
     oldest->first = oldest->last = now;

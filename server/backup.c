@@ -67,7 +67,7 @@ static int list_add(object_list *l, const char *sha, int64_t size)
         l->cap = cap;
     }
     object *o = &l->v[l->n++];
-    snprintf(o->sha256, sizeof o->sha256, "%s", sha);
+    snprintf(o->sha256, sizeof o->sha256, "%.64s", sha); /* callers pass checked hex names */
     o->size = size;
     o->listed = false;
     return 0;

@@ -465,7 +465,15 @@ int main(int argc, char **argv)
         }
     }
     if (!config && access(DEFAULT_CONFIG, F_OK) == 0) config = DEFAULT_CONFIG;
-    if (config && load_config(&cfg, config) != 0) return 2;
+    if (config && load_config(&cfg, config) != 0) {
+        /* the keys read before the bad one (LeakSanitizer counts them) */
+        free(cfg.listen);
+        free(cfg.data);
+        free(cfg.demo);
+        free(cfg.web);
+        free(cfg.player);
+        return 2;
+    }
     if (data) {
         free(cfg.data);
         cfg.data = strdup(data);

@@ -140,16 +140,20 @@ check "the config edit survived the upgrade" in_root grep -q "lobby-upgrade" /et
 check "the cache survived the upgrade" in_root test -f /var/cache/campus-signage/objects/keep
 
 echo "== remove and purge"
-check "dpkg -r the player" in_root dpkg -r campus-signage-player
+# the server depends on the player (previews, the demo deck): both go
+in_root sh -c 'mkdir -p /var/lib/campus-signage-server && echo db > /var/lib/campus-signage-server/signage.db'
+check "the player cannot be removed under the server" sh -c "! chroot '$ROOT' dpkg -r campus-signage-player"
+check "dpkg -r both" in_root dpkg -r campus-signage-server campus-signage-player
 check "the binary is gone" in_root test ! -e /usr/bin/signage-player
 check "the config stays after remove" in_root grep -q "lobby-upgrade" /etc/campus-signage/player.conf
 check "the cache stays after remove" in_root test -f /var/cache/campus-signage/objects/keep
-check "dpkg -i again" in_root dpkg -i "$P2"
+check "dpkg -i again" in_root dpkg -i "$P2" "$S2"
 check "the config is still the operator's" in_root grep -q "lobby-upgrade" /etc/campus-signage/player.conf
-check "dpkg --purge the player" in_root dpkg --purge campus-signage-player
+check "dpkg --purge both" in_root dpkg --purge campus-signage-server campus-signage-player
 check "purge removed the config" in_root test ! -e /etc/campus-signage/player.conf
 check "purge removed the cache" in_root test ! -e /var/cache/campus-signage
-check "the server's config is untouched" in_root test -f /etc/campus-signage/server.conf
+check "purge kept the server's data (a year of work is deleted only by hand)" \
+    in_root test -f /var/lib/campus-signage-server/signage.db
 
 echo "== install-pi.sh"
 cp -r "$SRC/scripts" "$ROOT/tmp/scripts"

@@ -55,6 +55,7 @@ passed = 0
 failed = 0
 _lock = threading.Lock()
 T0 = time.time()
+EVIDENCE = {}  # figures printed at the end, for docs/security.md
 
 
 def check(cond, what):
@@ -118,7 +119,7 @@ def vm_hwm(pid):
 # ---- the content server (as server_it.py) -------------------------------------------
 
 class Server:
-    def __init__(self, data, conf_lines=()):
+    def __init__(self, data, conf_lines=(), listen="127.0.0.1:0"):
         self.data = data
         self.conf = os.path.join(WORK, "server-%d.conf" % random.randrange(1 << 30))
         with open(self.conf, "w") as f:
@@ -127,7 +128,7 @@ class Server:
         self.logpath = os.path.join(WORK, "server.log")
         self.log = open(self.logpath, "a")
         self.p = subprocess.Popen([SERVER, "--config", self.conf, "--data", self.data,
-                                   "--listen", "127.0.0.1:0"], stdout=self.log,
+                                   "--listen", listen], stdout=self.log,
                                   stderr=subprocess.PIPE, env=self.env)
         self.port = None
         t0 = time.time()
@@ -337,7 +338,8 @@ def test_sessions(srv, admin):
             "Content-Type: image/png\r\n\r\n" % boundary).encode() + png(8, 8, 77) + \
         ("\r\n--%s--\r\n" % boundary).encode()
     r = request(port, "POST", "/api/v1/uploads", body,
-                {"Cookie": admin.cookie, "Content-Type": "multipart/form-data; boundary=" + boundary})
+                {"Cookie": admin.cookie,
+                 "Content-Type": "multipart/form-data; boundary=" + boundary})
     check(r[0] == 403 and len(os.listdir(os.path.join(srv.data, "objects"))) == objs,
           "CSRF: a cross-site form upload (multipart, no X-CSRF-Token) is refused, nothing "
           "stored (%d)" % r[0])
@@ -346,7 +348,8 @@ def test_sessions(srv, admin):
         "Access-Control-Request-Headers": "content-type,x-csrf-token"})
     r2 = request(port, "GET", "/api/v1/me", headers={"Origin": "https://evil.example",
                                                      "Cookie": admin.cookie})
-    check(r[0] == 405 and not [k for k in list(r[1]) + list(r2[1]) if k.startswith("access-control")],
+    allow = [k for k in list(r[1]) + list(r2[1]) if k.startswith("access-control")]
+    check(r[0] == 405 and not allow,
           "no CORS: a preflight gets 405 and no response allows another origin")
 
 
@@ -372,7 +375,8 @@ def test_displays(srv, admin):
     check(st == 401, "display sec-b's token does not fetch sec-a's manifest (%d)" % st)
     admin.call("POST", "/api/v1/displays/sec-a/screenshot-request")
     shot = DEMO_JPEG[:2000]
-    for label, h in (("no token", {}), ("display sec-b's token", {"Authorization": "Bearer " + tb})):
+    for label, h in (("no token", {}),
+                     ("display sec-b's token", {"Authorization": "Bearer " + tb})):
         st = request(port, "POST", "/api/v1/displays/sec-a/screenshot", shot,
                      dict(h, **{"Content-Type": "image/jpeg"}))[0]
         check(st == 401, "a requested screenshot for sec-a with %s: 401 before the body (%d)"
@@ -405,8 +409,8 @@ def test_injection_and_paths(srv, admin, default):
     check(st == 201 and evil in [x["name"] for x in gs["groups"]],
           "SQL injection: a group named %r is stored as written" % evil)
     n_items = len(admin.j("GET", "/api/v1/items")[1]["items"])
-    st, it = admin.j("POST", "/api/v1/items", {"kind": "notice", "title": "'; DELETE FROM users; --",
-                                               "groups": [default]})
+    st, it = admin.j("POST", "/api/v1/items", {"kind": "notice", "groups": [default],
+                                               "title": "'; DELETE FROM users; --"})
     check(st == 201 and admin.j("GET", "/api/v1/items/%d" % it["id"])[1]["title"] ==
           "'; DELETE FROM users; --", "SQL injection: a notice title of SQL is kept as text")
     for q in ("state=x'%20OR%20'1'='1", "kind=x'%20OR%201=1--", "state=draft'--"):
@@ -460,6 +464,8 @@ def test_upload_bomb(srv, admin):
                    headers={"Content-Type": "application/octet-stream"})
     dt = time.time() - t0
     after = vm_hwm(srv.p.pid)
+    EVIDENCE["zlib bomb upload: seconds, server peak MiB before/after"] = (
+        round(dt, 2), before and round(before), after and round(after))
     b = jbody(r) or {}
     check(r[0] == 201 and b.get("width") == 7000 and dt < 15 and after - before < 120,
           "a %d KB PNG of 49 megapixels (a zlib bomb inside the pixel limit) is checked in "
@@ -498,14 +504,60 @@ def test_secrets_at_rest(srv, admin):
     for where, blob in blobs.items():
         for what, vals in secrets.items():
             if where == "the database" and what == "a CSRF token":
-                continue  # kept to be compared: it is the session's, worth nothing without the cookie
+                continue  # kept to be compared; worth nothing without the session's cookie
             hits = [v for v in vals if v and v.encode() in blob]
-            check(not hits, "no %s in %s (%d found)" % (what, where, len(hits)))
+            check(not hits, "no secret in %s: %s (%d found)" % (where, what, len(hits)))
     db = sqlite3.connect(os.path.join(srv.data, "signage.db"), timeout=10)
     hashes = [x[0] for x in db.execute("SELECT pwhash FROM users")]
     db.close()
     check(hashes and all(h.startswith("$argon2id$") for h in hashes),
           "passwords are stored as Argon2id hashes only")
+
+
+def local_address():
+    """A non-loopback IPv4 address of this machine, or None."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.connect(("192.0.2.1", 9))  # no packet is sent
+            ip = u.getsockname()[0]
+        return None if ip.startswith("127.") else ip
+    except OSError:
+        return None
+
+
+def test_proxy_headers():
+    """secure_cookies, and proxy headers trusted only from this machine."""
+    ip = local_address()
+    data = os.path.join(WORK, "server-data-2")
+    shutil.rmtree(data, ignore_errors=True)
+    srv = Server(data, ["secure_cookies = true"], listen="%s:0" % (ip or "127.0.0.1"))
+    try:
+        def call(method, path, body=None, headers=None):
+            c = http.client.HTTPConnection(ip or "127.0.0.1", srv.port, timeout=30)
+            c.request(method, path, body=json.dumps(body).encode() if body else None,
+                      headers=dict(headers or {}, **{"Content-Type": "application/json"}))
+            r = c.getresponse()
+            out = (r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+            c.close()
+            return out
+        r = call("POST", "/api/v1/login", {"name": "admin", "password": ADMIN_PW})
+        ISSUED["sid"].add(r[1].get("set-cookie", "").split(";")[0].split("=", 1)[-1])
+        check(r[0] == 200 and "; Secure" in r[1].get("set-cookie", ""),
+              "secure_cookies = true marks the session cookie Secure")
+        if not ip:
+            print("skipped: no non-loopback address to test proxy headers from", flush=True)
+            return
+        cookie = r[1]["set-cookie"].split(";")[0]
+        call("POST", "/api/v1/login", {"name": "admin", "password": "wrong"},
+             {"X-Forwarded-For": "10.1.2.3"})
+        st, h, b = call("GET", "/api/v1/audit?limit=5", headers={"Cookie": cookie})
+        fails = [x for x in json.loads(b)["audit"] if x["action"] == "login-failed"]
+        check(fails and fails[0]["detail"] == ip,
+              "X-Forwarded-For from a peer that is not this machine is ignored: the audit log "
+              "and the limiter see %s, not the forged 10.1.2.3 (%s)"
+              % (ip, fails and fails[0]["detail"]))
+    finally:
+        srv.stop()
 
 
 def server_tests():
@@ -528,7 +580,8 @@ def server_tests():
         test_markup(srv, admin, default)
         test_upload_bomb(srv, admin)
         test_backup_mode(srv)
-        test_secrets_at_rest(srv, admin)
+        test_proxy_headers()  # a second server, on this machine's other address
+        test_secrets_at_rest(srv, admin)  # last: every secret issued so far
     finally:
         srv.stop()
 
@@ -592,7 +645,8 @@ class Hostile(BaseHTTPRequestHandler):
             st.log.append({"method": "POST", "path": self.path,
                            "authorization": self.headers.get("Authorization")})
         if self.path.endswith("/status"):
-            return self.answer(200, b'{"screenshot": false}', [("Content-Type", "application/json")])
+            return self.answer(200, b'{"screenshot": false}',
+                               [("Content-Type", "application/json")])
         return self.answer(404, b"no\n")
 
     def do_GET(self):
@@ -668,7 +722,7 @@ class Hostile(BaseHTTPRequestHandler):
             body, etag = self.server.state.extra[self.server.state.scenario]
         self.answer(200, body, [("Content-Type", "application/json"), ("ETag", etag)])
 
-    s_endless = s_fileurl = s_bigdeck = s_hostile = s_manifest
+    s_endless = s_fileurl = s_bigdeck = s_hostile = s_cdn = s_manifest
 
     def s_redirect(self):
         self.answer(302, b"", [("Location", self.server.state.extra["redirect"])])
@@ -826,7 +880,8 @@ def player_tests():
                    for i, p in enumerate(pics)]
     good_slides.append({"id": "bomb", "kind": "image", "duration": 2, "media": media(BOMB)})
     good_slides.append({"id": "note", "kind": "notice", "duration": 2,
-                        "title": "<script>alert(1)</script>", "body": "<img src=x onerror=alert(1)>"})
+                        "title": "<script>alert(1)</script>",
+                        "body": "<img src=x onerror=alert(1)>"})
     st.good = encode(manifest_doc("good-A", good_slides))
     # the scenarios' bodies
     co = zlib.compressobj(9, zlib.DEFLATED, 31)
@@ -846,12 +901,17 @@ def player_tests():
         for i, h in enumerate(fake)]))
     st.extra["redirect"] = "http://127.0.0.1:%d/api/v1/displays/sec-player/manifest" % \
         other.server_address[1]
+    cdn_pic = png(160, 90, 3)
+    st.extra["cdn"] = encode(manifest_doc("cdn", good_slides + [
+        {"id": "cdn", "kind": "image", "media": media(
+            cdn_pic, "http://127.0.0.1:%d/assets/%s" % (other.server_address[1], sha(cdn_pic)))}]))
     hostile_slides = good_slides + [
         {"id": "climb", "kind": "image",
          "media": {"sha256": "../../../../outside/pwned", "size": 10, "type": "image/png",
                    "url": "../../../../outside/pwned"}},
         {"id": "abs", "kind": "image",
-         "media": {"sha256": "/" + "a" * 63, "size": 10, "type": "image/png", "url": "/etc/passwd"}},
+         "media": {"sha256": "/" + "a" * 63, "size": 10, "type": "image/png",
+                   "url": "/etc/passwd"}},
         {"id": "upper", "kind": "image",
          "media": dict(media(pics[0]), sha256=sha(pics[0]).upper())},
         {"id": "bell\u0007", "kind": "notice", "title": "x"},
@@ -925,21 +985,27 @@ def player_tests():
         seen = scenario("bigdeck", "cache full", "1000 slides promising 512 MiB each")
         check(not [r for r in seen if r["path"].startswith("/assets/")],
               "a deck over the cache cap is refused before a byte of it is fetched")
-        scenario("redirect", "HTTP 404", "a redirect to another host")
-        with other.state.cv:
-            there = list(other.state.log)
+        for name, what in (("redirect", "a redirect of the manifest to another server"),
+                           ("cdn", "a picture url on another server (a CDN)")):
+            with other.state.cv:
+                mark = len(other.state.log)
+            scenario(name, "HTTP 404: second host", what)
+            with other.state.cv:
+                there = other.state.log[mark:]
+            check(there and all(r["authorization"] is None for r in there),
+                  "the bearer token never goes to another server (another port), for %s: %s"
+                  % (what, [r["authorization"] for r in there][:2]))
         with st.cv:
             home = [r for r in st.log if r["path"].startswith("/api/")]
-        check(there and all(r["authorization"] is None for r in there) and
-              all(r["authorization"] == "Bearer " + token for r in home),
-              "the bearer token goes to the configured server only, never to the server a "
-              "redirect names (another port: %d requests there)" % len(there))
+        check(home and all(r["authorization"] == "Bearer " + token for r in home),
+              "... and always to the configured one (%d requests)" % len(home))
         # a manifest full of hostile fields is taken for what is valid in it
         with st.cv:
             st.scenario = "hostile"
             st.gen += 1
             st.cv.notify_all()
-        sb = p.wait(lambda s: s.get("manifest_version") == "good-B", 20)
+        sb = p.wait(lambda s: s.get("manifest_version") == "good-B" and
+                    s["active_slides"] == len(good_slides), 20)
         with st.cv:
             st.good = (body, '"%s"' % sha(body))  # the same bytes, a sane ETag from now on
             st.scenario = "good"
@@ -973,7 +1039,8 @@ def player_tests():
         check(token not in p.log(), "the player's log never holds its token")
         now = p.read() or {}
         hwm = vm_hwm(now.get("pid", 0))
-        check(hwm is not None and hwm < 400,
+        EVIDENCE["player peak memory (MiB)"] = hwm and round(hwm)
+        check(hwm is not None and hwm < 200,
               "memory stays bounded through every hostile answer: peak %s MiB" % (
                   hwm and round(hwm)))
     finally:
@@ -989,8 +1056,8 @@ def player_tests():
           "../../../../etc/passwd)")
     check(len(execs) == 1 and PLAYER.split("/")[-1] in execs[0],
           "the player executes nothing during a hostile sync (execve calls: %d)" % len(execs))
-    allowed = [os.path.normpath(p.cache), os.path.normpath(p.rundir), "/dev/null",
-               os.path.join(root, "home")]
+    allowed = [os.path.normpath(p.cache), os.path.normpath(p.rundir), "/dev/null"]
+    EVIDENCE["player writes during the hostile sync"] = len(writes)
     bad = sorted({w for w in writes if w[1] != os.path.normpath(p.cache) and
                   not any(w[1] == a or w[1].startswith(a + "/") for a in allowed)})
     check(writes and not bad, "every file the player writes is in its cache or its status "
@@ -1112,6 +1179,8 @@ def main():
     guarded(folder_tests)
     for e in errors:
         check(False, "the test itself failed: " + e)
+    for k, v in EVIDENCE.items():
+        print("evidence: %s: %s" % (k, v))
     print("security_it: %d passed, %d failed (%.0f s)" % (passed, failed, time.time() - T0))
     sys.exit(1 if failed else 0)
 

@@ -305,12 +305,17 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
         image_free(&pic);
     } else {
         /* Letterbox with a blurred, darkened wash of the picture itself:
-         * shrink hard, enlarge smoothly (a cheap, wide blur). */
-        if (contain.w < w || contain.h < h) {
+         * shrink hard, enlarge smoothly (a cheap, wide blur), only the part
+         * on screen.  A picture so long and thin that filling the screen
+         * takes over 16 screens of it (a 65535x1 PNG is 70 million pixels
+         * wide at 1080 lines) gets the plain background: its wash would be
+         * gigabytes for a sliver of colour. */
+        if ((contain.w < w || contain.h < h) && (int64_t)cover.w * cover.h <= 16ll * w * h) {
             image_rgba tiny, wash;
             int tw = cover.w / 32 > 2 ? cover.w / 32 : 2, th = cover.h / 32 > 2 ? cover.h / 32 : 2;
             if (image_resize(&pic, tw, th, &tiny) == 0) {
-                if (image_resize(&tiny, cover.w, cover.h, &wash) == 0) {
+                if (image_resize_part(&tiny, cover.w, cover.h, shown.x, shown.y, shown.w, shown.h,
+                                      &wash) == 0) {
                     for (int y = 0; y < wash.height; y++) {
                         uint8_t *p = wash.pixels + (size_t)y * wash.stride;
                         for (int x = 0; x < wash.width * 4; x += 4) {
@@ -320,7 +325,7 @@ static SDL_Surface *compose_image_slide(compose_ctx *c, const deck *d, const man
                             p[x + 3] = 255;
                         }
                     }
-                    blit_image(out, &wash, cover.x, cover.y);
+                    blit_image(out, &wash, cover.x + shown.x, cover.y + shown.y);
                     image_free(&wash);
                 }
                 image_free(&tiny);

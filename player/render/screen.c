@@ -1111,6 +1111,13 @@ static void present(app *a, unsigned dmg)
     }
     SDL_Rect rects[3];
     int n = 0;
+    if (a->rot) {
+        /* the bands are in the rotated layout's coordinates: push it all */
+        SDL_RenderFlush(a->ren);
+        if (SDL_UpdateWindowSurface(a->win) != 0)
+            log_msg(LOG_WARN, "screen update failed: %s", SDL_GetError());
+        return;
+    }
     if (dmg & DMG_FULL) dmg = DMG_HEADER | DMG_MAIN | DMG_TICKER;
     const layout_rect *bands[3] = {&a->lay.header, &a->lay.main, &a->lay.ticker};
     const unsigned bits[3] = {DMG_HEADER, DMG_MAIN, DMG_TICKER};
@@ -1275,8 +1282,9 @@ static const char *video_advice(void)
         return " (no KMS display device /dev/dri/card*: on a Raspberry Pi, "
                "dtoverlay=vc4-kms-v3d belongs in /boot/firmware/config.txt)";
     if (!usable) return " (no access to /dev/dri/card*: the player's user must be in group video)";
-    return " (is another program holding the display - a desktop, X, Wayland or a second "
-           "player? Only one can drive it)";
+    return " (is a screen connected and on - see /sys/class/drm/card*-*/status? Or is another "
+           "program holding the display - a desktop, X, Wayland or a second player? Only one "
+           "can drive it)";
 }
 
 /* The player needs no keyboard, but SDL's KMSDRM driver without access to
