@@ -37,7 +37,7 @@
 #define MANIFEST_MAX_TITLE 400   /* bytes: titles, captions, names, subtitle */
 #define MANIFEST_MAX_TEXT 20000  /* bytes: notice/alert body, ticker text */
 #define MANIFEST_MAX_URL 4096    /* bytes: media url, link */
-#define MANIFEST_MAX_ASSET_BYTES (512ll << 20)
+#define MANIFEST_MAX_ASSET_BYTES (64ll << 20) /* read whole to verify and decode: a Zero has 512 MB */
 #define MANIFEST_DEFAULT_DURATION 10.0
 #define MANIFEST_MIN_DURATION 1.0
 #define MANIFEST_MAX_DURATION 86400.0

@@ -125,11 +125,11 @@ say "packages ready (${T_DEPS} s)"
 
 # --- 2. configure and build ---------------------------------------------------
 T_BUILD0=$(now)
+mkdir -p "$BUILD"
 # -U: the toolchain file picks the emulator again (it depends on what is installed)
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" -UCMAKE_CROSSCOMPILING_EMULATOR \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNAGE_WERROR=ON >"$BUILD.configure.log" 2>&1 || {
-    cat "$BUILD.configure.log" >&2; die "cmake configure"; }
-rm -f "$BUILD.configure.log"
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNAGE_WERROR=ON >"$BUILD/configure.log" 2>&1 || {
+    cat "$BUILD/configure.log" >&2; die "cmake configure"; }
 nice cmake --build "$BUILD" -j"$(nproc)" || die "build"
 T_BUILD=$(( $(now) - T_BUILD0 ))
 

@@ -4,6 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+# the arm64 cross build's: cross gcc, qemu-user-static, the :arm64 -dev packages
+scripts/cross-build.sh arm64 --deps-only
 # playwright-core (the browser is Debian's chromium), pinned by the lock file
 if [ ! -d tests/web/node_modules/playwright-core ]; then
     (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)

@@ -92,7 +92,7 @@ static int set_key(server_config *c, const char *key, const char *val, const cha
     STR(player)
     NUM(threads, 1, 64)
     NUM(max_connections, 16, 1000000)
-    NUM(max_upload_mb, 1, 2048)
+    NUM(max_upload_mb, 1, 64) /* players take no file over 64 MiB (MANIFEST_MAX_ASSET_BYTES) */
     NUM(session_hours, 1, 24 * 90)
     NUM(max_megapixels, 1, 500)
     if (strcmp(key, "secure_cookies") == 0) {

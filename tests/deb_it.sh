@@ -108,6 +108,8 @@ check "the web pages are installed" in_root test -f /usr/share/campus-signage/we
 check "the copyright file is installed" in_root test -f /usr/share/doc/campus-signage-player/copyright
 check "dpkg knows both conffiles" sh -c "chroot '$ROOT' dpkg-query -W -f='\${Conffiles}\n' campus-signage-player campus-signage-server | grep -c '/etc/campus-signage/' | grep -qx 2"
 check "user signage exists" in_root getent passwd signage
+check "player.conf (it may hold the token) is root:signage 0640" \
+    sh -c "test \"\$(chroot '$ROOT' stat -c '%U:%G %a' /etc/campus-signage/player.conf)\" = 'root:signage 640'"
 check "user signage-server exists" in_root getent passwd signage-server
 for g in video render input; do
     if in_root getent group "$g" >/dev/null; then
@@ -137,6 +139,7 @@ in_root sh -c 'mkdir -p /var/cache/campus-signage/objects && echo cached > /var/
 check "dpkg -i the next version" in_root dpkg -i "$P2" "$S2"
 check "the new version is installed" sh -c "chroot '$ROOT' dpkg-query -W -f='\${Version}' campus-signage-player | grep -q next"
 check "the config edit survived the upgrade" in_root grep -q "lobby-upgrade" /etc/campus-signage/player.conf
+check "... and its mode" sh -c "test \"\$(chroot '$ROOT' stat -c '%U:%G %a' /etc/campus-signage/player.conf)\" = 'root:signage 640'"
 check "the cache survived the upgrade" in_root test -f /var/cache/campus-signage/objects/keep
 
 echo "== remove and purge"
@@ -164,6 +167,7 @@ sed 's/^/    /' "$WORK/last.out" | head -n 12
 check "it set server" in_root grep -qx "server = $url" /etc/campus-signage/player.conf
 check "it set display" in_root grep -qx "display = lobby-ro" /etc/campus-signage/player.conf
 check "it set rotate" in_root grep -qx "rotate = 90" /etc/campus-signage/player.conf
+check "install-pi.sh kept the config's mode" sh -c "test \"\$(chroot '$ROOT' stat -c '%U:%G %a' /etc/campus-signage/player.conf)\" = 'root:signage 640'"
 check "the unit is enabled" in_root test -L /etc/systemd/system/multi-user.target.wants/campus-signage-player.service
 sum1=$(in_root md5sum /etc/campus-signage/player.conf)
 check "install-pi.sh again" in_root sh /tmp/scripts/install-pi.sh --deb "$P1" --server "$url" --display lobby-ro --rotate 90 --yes

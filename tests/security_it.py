@@ -804,12 +804,34 @@ class Player:
     def log(self):
         return open(self.logpath, encoding="utf-8", errors="replace").read()
 
+    def traced(self):
+        """The player's pid when it runs under strace (strace's child), else None."""
+        try:
+            for t in os.listdir("/proc/%d/task" % self.p.pid):
+                kids = open("/proc/%d/task/%s/children" % (self.p.pid, t)).read().split()
+                if kids:
+                    return int(kids[0])
+        except OSError:
+            pass
+        return None
+
     def stop(self):
+        # A SIGTERM to strace would only detach it and leave the player running:
+        # the player itself is stopped, and strace ends with it.
+        target = self.traced() if self.p.args[0] == "strace" else None
         if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
+            if target:
+                os.kill(target, signal.SIGTERM)
+            else:
+                self.p.send_signal(signal.SIGTERM)
             try:
                 self.p.wait(15)
             except subprocess.TimeoutExpired:
+                if target:
+                    try:
+                        os.kill(target, signal.SIGKILL)
+                    except OSError:
+                        pass
                 self.p.kill()
                 self.p.wait()
 
@@ -897,7 +919,7 @@ def player_tests():
     fake = ["%064x" % (i + 1) for i in range(1000)]
     st.extra["bigdeck"] = encode(manifest_doc("bigdeck", [
         {"id": "big-%d" % i, "kind": "image",
-         "media": {"sha256": h, "size": 512 << 20, "type": "image/jpeg", "url": "/assets/" + h}}
+         "media": {"sha256": h, "size": 64 << 20, "type": "image/jpeg", "url": "/assets/" + h}}
         for i, h in enumerate(fake)]))
     st.extra["redirect"] = "http://127.0.0.1:%d/api/v1/displays/sec-player/manifest" % \
         other.server_address[1]
@@ -982,7 +1004,7 @@ def player_tests():
                  "a picture url file:///etc/passwd with its true sha256 and size")
         check(not os.path.exists(os.path.join(p.cache, "objects", sha(passwd))),
               "/etc/passwd never entered the cache")
-        seen = scenario("bigdeck", "cache full", "1000 slides promising 512 MiB each")
+        seen = scenario("bigdeck", "cache full", "1000 slides promising 64 MiB each")
         check(not [r for r in seen if r["path"].startswith("/assets/")],
               "a deck over the cache cap is refused before a byte of it is fetched")
         for name, what in (("redirect", "a redirect of the manifest to another server"),

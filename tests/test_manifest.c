@@ -596,7 +596,7 @@ static void test_bad_slides(void)
     BAD_SLIDE(IMG(M(GOOD_SHA, "1.5", "'image/jpeg'", "'a.jpg'")), "x", "media.size");
     BAD_SLIDE(IMG(M(GOOD_SHA, "6.0", "'image/jpeg'", "'a.jpg'")), "x", "media.size");
     BAD_SLIDE(IMG(M(GOOD_SHA, "'6'", "'image/jpeg'", "'a.jpg'")), "x", "media.size");
-    BAD_SLIDE(IMG(M(GOOD_SHA, "536870913", "'image/jpeg'", "'a.jpg'")), "x", "media.size");
+    BAD_SLIDE(IMG(M(GOOD_SHA, "67108865", "'image/jpeg'", "'a.jpg'")), "x", "media.size");
     BAD_SLIDE(IMG(M(GOOD_SHA, "9223372036854775807", "'image/jpeg'", "'a.jpg'")), "x",
               "media.size");
     BAD_SLIDE(IMG(M(GOOD_SHA, "-9223372036854775808", "'image/jpeg'", "'a.jpg'")), "x",
@@ -1223,7 +1223,7 @@ static void test_media_values(void)
 {
     /* the size bounds themselves are allowed */
     manifest *m = parse_q("{'schema':1,'slides':["
-                          "{'id':'a','kind':'image','media':" M(GOOD_SHA, "536870912", "'image/png'",
+                          "{'id':'a','kind':'image','media':" M(GOOD_SHA, "67108864", "'image/png'",
                                                                 "'a.png'") "},"
                           "{'id':'b','kind':'notice','title':'t','media':" M(
                               GOOD_SHA, "1", "'image/webp'", "'b.webp'") "}]}");
