@@ -331,6 +331,7 @@ def main():
     for t in threads:
         t.start()
     psamples = []
+    loads = []  # (t, 1-minute load average): a late frame on a busy machine says so
     deadline = time.monotonic() + args.transitions * 0.2 * 3 + 120
     next_report = time.monotonic() + 60
     while len(changes) < args.transitions and time.monotonic() < deadline and pl.poll() is None:
@@ -339,6 +340,10 @@ def main():
         s = proc_sample(pl.pid)
         if s:
             psamples.append((t,) + s)
+        try:
+            loads.append((t, float(open("/proc/loadavg").read().split()[0])))
+        except (OSError, ValueError):
+            pass
         srv.sample(t)
         if t >= next_report:
             next_report = t + 60
@@ -364,6 +369,11 @@ def main():
     # the first 10 s: the first sync and the first deck
     steady = [g for a, g in zip(changes, gaps) if a - T0 > 10]
     late = [g for g in steady if g > 0.2 + 0.25]
+    late_at = [(round(a - T0, 1), round(g, 3)) for a, g in zip(changes, gaps) if a - T0 > 10 and g > 0.45]
+
+    def load_at(t):
+        near = [l for tt, l in loads if abs(tt - T0 - t) <= 5]
+        return near[0] if near else None
     checks.append(("every transition on time (gap <= 0.45 s)", not late,
                    "%d late of %d; max gap %.3f s; median %.3f s" % (
                        len(late), len(steady), max(steady or [0]), statistics.median(steady or [0]))))
@@ -400,6 +410,9 @@ def main():
         print("%s %s: %s" % ("ok  " if good else "FAIL", name, detail))
     result = {"transitions": len(changes), "late": len(late), "max_gap_s": max(steady or [0]),
               "median_gap_s": statistics.median(steady or [0]), "player": player,
+              "late_at": [{"t_s": t, "gap_s": g, "load1": load_at(t)} for t, g in late_at],
+              "load1_median": statistics.median([l for _, l in loads] or [0]),
+              "cpus": os.cpu_count(),
               "server_lives": lives, "counters": counters, "duration_s": time.monotonic() - T0,
               "ok": ok, "checks": [{"name": n, "ok": g, "detail": d} for n, g, d in checks]}
     if args.json:

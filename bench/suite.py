@@ -640,15 +640,17 @@ def main():
             text = report(b, a.results, a.command)
             print(text)
             if a.results:
-                # The content server's section (bench/server.py) is kept as it is.
+                # The content server's section (bench/server.py) and the
+                # soak's (bench/soak.py) are kept as they are.
                 try:
                     old = open(a.results, encoding="utf-8").read()
                 except OSError:
                     old = ""
-                at = old.find("\n## Content server")
-                if at >= 0:
-                    end = old.find("\n## ", at + 1)
-                    text = text.rstrip("\n") + "\n" + (old[at:end] if end >= 0 else old[at:])
+                for name in ("Content server", "Soak"):
+                    at = old.find("\n## " + name)
+                    if at >= 0:
+                        end = old.find("\n## ", at + 1)
+                        text = text.rstrip("\n") + "\n" + (old[at:end] if end >= 0 else old[at:])
                 with open(a.results + ".tmp", "w") as f:
                     f.write(text)
                 os.replace(a.results + ".tmp", a.results)
