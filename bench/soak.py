@@ -28,7 +28,7 @@ Checks (exit status 1 on any failure):
     served with its sha256, each published slide is in the display's
     manifest (or was archived by an acknowledged request).
 
-The CI runs it short (--transitions 600, about two and a half minutes);
+The CI runs it short (--transitions 450, about two minutes);
 bench/RESULTS.md has a full run (10,000 transitions).
 """
 import argparse

@@ -12,7 +12,7 @@ PKGS="build-essential cmake pkg-config
   libmicrohttpd-dev libsqlite3-dev libsodium-dev libsystemd-dev
   libqrencode-dev libfontconfig-dev libjpeg-dev libpng-dev libwebp-dev libssl-dev zlib1g-dev
   fonts-noto-cjk fonts-dejavu-core tzdata"
-TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace man-db chromium nodejs npm"
+TEST_PKGS="zbar-tools python3 valgrind openssl xvfb strace man-db clang libclang-rt-14-dev chromium nodejs npm"
 BENCH_PKGS="$TEST_PKGS chromium hyperfine"
 SERVER_BENCH_PKGS="wrk nginx-light"
 
