@@ -22,6 +22,7 @@ set -- -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DSIGNAGE_TESTS=OF
 cmake -S . -B "$build" "$@" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target signage-player signage-server man-pages
 mkdir -p "$out"
+rm -rf "$build/_cpack" # only this run's packages
 (cd "$build" && cpack -G DEB -B "$PWD/_cpack" >/dev/null)
 for f in "$build"/_cpack/*.deb; do
     cp "$f" "$out/"
